@@ -1,0 +1,1 @@
+"""Password hashing, security headers and redirect checks."""

@@ -1,0 +1,1 @@
+"""Queries and changes. Services flush; the caller (a view, a CLI command, a job) commits."""

@@ -1,0 +1,10 @@
+"""Demo data for `make run`: idempotent, so it can run on every start."""
+
+from __future__ import annotations
+
+from tracker.services import users as user_service
+
+
+def load_demo_data(password: str) -> str:
+    users = user_service.ensure_demo_users(password)
+    return f"Demo data ready: {len(users)} demo users."

@@ -1,0 +1,41 @@
+"""The web layer: blueprints, error pages, sign-in plumbing and template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from tracker import SERVICE_NAME
+
+
+def register_web(app: Flask) -> None:
+    from tracker.extensions import login_manager
+    from tracker.services import users as user_service
+    from tracker.web import admin_users, auth, errors, main, navigation, nhs
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):  # type: ignore[no-untyped-def]
+        return user_service.load_for_session(session_id)
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_users.bp)
+    errors.init_app(app)
+    nhs.init_app(app)
+
+    @app.context_processor
+    def layout_context() -> dict[str, object]:
+        return {
+            "service_name": SERVICE_NAME,
+            "navigation_items": navigation.items(current_user, request.endpoint),
+            "asset_path": url_for("static", filename="vendor/nhsuk/assets"),
+        }
+
+    @app.before_request
+    def remember_request_start() -> None:
+        g.form_errors_shown = False

@@ -1,0 +1,42 @@
+"""The base form every page uses, and fields shared between areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_wtf import FlaskForm
+
+EXPIRED_MESSAGE = (
+    "This page timed out to keep your information secure. "
+    "Check your answers and submit the form again."
+)
+
+
+class NhsForm(FlaskForm):
+    """FlaskForm that records failures for the page title and explains expired tokens."""
+
+    def validate_on_submit(self, extra_validators: Any = None) -> bool:
+        if not self.is_submitted():
+            return False
+        if g.get("csrf_error"):
+            # Re-rendered by the CSRF error handler: keep the input, do nothing with it.
+            self.form_errors.append(EXPIRED_MESSAGE)
+            g.form_errors_shown = True
+            return False
+        valid = self.validate(extra_validators=extra_validators)
+        if not valid:
+            csrf_field = self._fields.get("csrf_token")
+            if csrf_field is not None and csrf_field.errors:
+                self.form_errors.append(EXPIRED_MESSAGE)
+            g.form_errors_shown = True
+        return valid
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        """Add an error found by a service after validation (duplicate email, wrong password)."""
+        if field_name is None or field_name not in self._fields:
+            self.form_errors.append(message)
+        else:
+            field = self._fields[field_name]
+            field.errors = [*field.errors, message]
+        g.form_errors_shown = True

@@ -1,0 +1,35 @@
+"""Home, the accessibility statement and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from tracker.extensions import db, limiter
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def home() -> str:
+    return render_template("main/home.html", user=current_user)
+
+
+@bp.route("/accessibility")
+def accessibility() -> str:
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,20 @@
+"""The header navigation: the areas that exist, for the signed-in user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+
+def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    endpoint = endpoint or ""
+    entries = [("Home", "main.home", endpoint == "main.home")]
+    if user.is_admin:
+        entries.append(("Users", "admin_users.index", endpoint.startswith("admin_users.")))
+    return [
+        {"text": text, "href": url_for(target), "current": current}
+        for text, target, current in entries
+    ]

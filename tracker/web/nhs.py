@@ -1,0 +1,237 @@
+"""A small WTForms → NHS.UK design system bridge.
+
+Views build ordinary WTForms forms; templates call `nhs_field(form.x)` and
+`nhs_error_summary(form)`. The bridge turns each field (its label, description,
+data and errors) into the parameters of the matching nhsuk-frontend-jinja macro,
+in the spirit of govuk-frontend-wtf.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from markupsafe import Markup
+from wtforms import Field, Form
+from wtforms.fields import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    FileField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TelField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+_MACROS = {
+    "input": ("nhsuk/components/input/macro.jinja", "input"),
+    "password": ("nhsuk/components/password-input/macro.jinja", "passwordInput"),
+    "textarea": ("nhsuk/components/textarea/macro.jinja", "textarea"),
+    "select": ("nhsuk/components/select/macro.jinja", "select"),
+    "radios": ("nhsuk/components/radios/macro.jinja", "radios"),
+    "checkboxes": ("nhsuk/components/checkboxes/macro.jinja", "checkboxes"),
+    "file": ("nhsuk/components/file-upload/macro.jinja", "fileUpload"),
+    "summary": ("nhsuk/components/error-summary/macro.jinja", "errorSummary"),
+    "button": ("nhsuk/components/button/macro.jinja", "button"),
+}
+
+
+def _macro(name: str) -> Any:
+    template_name, macro_name = _MACROS[name]
+    return getattr(current_app.jinja_env.get_template(template_name).module, macro_name)
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def field_error(field: Field) -> str | None:
+    return field.errors[0] if field.errors else None
+
+
+def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
+    params: dict[str, Any] = {"id": field.id, "name": field.name}
+    label = {"text": field.label.text}
+    if label_as_legend:
+        params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}
+    else:
+        params["label"] = label
+    if field.description:
+        params["hint"] = {"text": str(field.description)}
+    error = field_error(field)
+    if error:
+        params["errorMessage"] = {"text": error}
+    attributes: dict[str, Any] = {}
+    for key, value in (field.render_kw or {}).items():
+        attributes[key] = value
+    if field.flags.required and not isinstance(field, BooleanField):
+        attributes.setdefault("aria-required", "true")
+    if attributes:
+        params["attributes"] = attributes
+    return params
+
+
+def _input_type(field: Field) -> str:
+    if isinstance(field, EmailField):
+        return "email"
+    if isinstance(field, TelField):
+        return "tel"
+    if isinstance(field, URLField):
+        return "url"
+    if isinstance(field, DateTimeLocalField):
+        return "datetime-local"
+    if isinstance(field, DateField):
+        return "date"
+    return "text"
+
+
+def _raw_value(field: Field) -> str:
+    """What the user typed if the form was posted, else the stored value, as text."""
+    if field.raw_data:
+        return str(field.raw_data[0])
+    value = field._value() if hasattr(field, "_value") else field.data
+    return "" if value is None else str(value)
+
+
+def _choices(field: SelectField | RadioField | SelectMultipleField) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label, *_ in field.iter_choices()]
+
+
+def _selected(field: Field) -> set[str]:
+    if field.raw_data is not None and len(field.raw_data):
+        return {str(v) for v in field.raw_data}
+    data = field.data
+    if data is None:
+        return set()
+    if isinstance(data, list | tuple | set):
+        return {str(v) for v in data}
+    return {str(data)}
+
+
+def nhs_field(field: Field, **overrides: Any) -> Markup:
+    """Render one WTForms field as the matching NHS.UK component."""
+    if isinstance(field, HiddenField) or field.type in {"CSRFTokenField", "SubmitField"}:
+        return Markup(field())
+    if isinstance(field, PasswordField):
+        params = _common(field)
+        params["autocomplete"] = overrides.pop("autocomplete", "current-password")
+        return _macro("password")(_merge(params, overrides))
+    if isinstance(field, TextAreaField):
+        params = _common(field)
+        params["value"] = _raw_value(field)
+        params.setdefault("rows", 5)
+        return _macro("textarea")(_merge(params, overrides))
+    if isinstance(field, BooleanField):
+        params = _common(field, label_as_legend=False)
+        params.pop("label", None)
+        params["idPrefix"] = field.id
+        params["items"] = [
+            {
+                "value": "y",
+                "text": field.label.text,
+                "checked": bool(field.data),
+                "id": field.id,
+                "hint": params.pop("hint", None),
+            }
+        ]
+        return _macro("checkboxes")(_merge(params, overrides))
+    if isinstance(field, SelectMultipleField) and isinstance(field.widget, ListWidget | CheckboxInput):
+        return _checkboxes(field, overrides)
+    if isinstance(field, RadioField):
+        params = _common(field, label_as_legend=True)
+        params["idPrefix"] = field.id
+        selected = _selected(field)
+        params["items"] = [
+            {"value": value, "text": label, "checked": value in selected}
+            for value, label in _choices(field)
+        ]
+        return _macro("radios")(_merge(params, overrides))
+    if isinstance(field, SelectField | SelectMultipleField):
+        params = _common(field)
+        selected = _selected(field)
+        params["items"] = [
+            {"value": value, "text": label, "selected": value in selected}
+            for value, label in _choices(field)
+        ]
+        if isinstance(field, SelectMultipleField):
+            params.setdefault("attributes", {})["multiple"] = True
+        return _macro("select")(_merge(params, overrides))
+    if isinstance(field, FileField | MultipleFileField):
+        params = _common(field)
+        return _macro("file")(_merge(params, overrides))
+    params = _common(field)
+    params["type"] = _input_type(field)
+    params["value"] = _raw_value(field)
+    if isinstance(field, IntegerField | DecimalField):
+        params["inputmode"] = "numeric"
+        params.setdefault("width", 4)
+    return _macro("input")(_merge(params, overrides))
+
+
+def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup:
+    params = _common(field, label_as_legend=True)
+    params["idPrefix"] = field.id
+    selected = _selected(field)
+    params["items"] = [
+        {"value": value, "text": label, "checked": value in selected}
+        for value, label in _choices(field)
+    ]
+    return _macro("checkboxes")(_merge(params, overrides))
+
+
+def error_list(form: Form) -> list[dict[str, str]]:
+    """Every error of the form, in field order, each linking to its field."""
+    items: list[dict[str, str]] = []
+    for message in getattr(form, "form_errors", []) or []:
+        items.append({"text": str(message)})
+    for field in form:
+        if not field.errors:
+            continue
+        if field.type == "CSRFTokenField":
+            continue  # reported as a form error by NhsForm
+        # NHS radios and checkboxes give their first item the field id, so one href fits all.
+        items.append({"text": str(field.errors[0]), "href": f"#{field.id}"})
+    return items
+
+
+def nhs_error_summary(*forms: Form | None) -> Markup:
+    items: list[dict[str, str]] = []
+    for form in forms:
+        if form is not None:
+            items.extend(error_list(form))
+    if not items:
+        return Markup("")
+    return _macro("summary")({"heading": "There is a problem", "errorList": items})
+
+
+def nhs_button(text: str, **overrides: Any) -> Markup:
+    return _macro("button")(_merge({"text": text}, overrides))
+
+
+def page_has_errors() -> bool:
+    return bool(g.get("form_errors_shown"))
+
+
+def init_app(app: Any) -> None:
+    app.jinja_env.globals.update(
+        nhs_field=nhs_field,
+        nhs_error_summary=nhs_error_summary,
+        nhs_button=nhs_button,
+        page_has_errors=page_has_errors,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -43,7 +44,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'no-surprises.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     PORT = _int("PORT", 5000)
 
@@ -82,7 +83,8 @@ class Config:
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
     ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
 
-    DEMO_PASSWORD = "demo-password-1"
+    # Public on purpose: printed by `make run` and the README for the demo users only.
+    DEMO_PASSWORD = "demo-password-1"  # noqa: S105
 
 
 class DevelopmentConfig(Config):
@@ -93,7 +95,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     BASE_URL = "http://localhost"
     # Fast hashes keep the suite quick; production parameters are tested separately.

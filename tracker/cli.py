@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -30,7 +32,7 @@ from tracker.services import users as user_service
 def create_user_command(email: str, display_name: str, role: str, password_stdin: bool) -> None:
     """Create a user who can sign in."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_PASSWORD_LENGTH:

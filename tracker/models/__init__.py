@@ -3,4 +3,4 @@
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.user import ROLE_LABELS, Role, User
 
-__all__ = ["Base", "ROLE_LABELS", "Role", "UTCDateTime", "User", "utcnow"]
+__all__ = ["ROLE_LABELS", "Base", "Role", "UTCDateTime", "User", "utcnow"]

@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only same-site relative paths: '/decisions?page=2' yes; '//evil', '/\\evil', 'https://evil' no."""
+    """Only same-site relative paths.
+
+    '/decisions?page=2' is safe; '//evil', '/\\evil' and 'https://evil' are not.
+    """
     if not target or len(target) > 2000:
         return False
     if any(ch in target for ch in ("\\", "\r", "\n", "\t", "\x00")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from tracker.extensions import db
@@ -17,7 +17,7 @@ from tracker.web.permissions import roles_required
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
-ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class UserDetailsForm(NhsForm):

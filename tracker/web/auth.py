@@ -47,7 +47,9 @@ class SignOutForm(NhsForm):
 def new_password_field(label: str = "New password") -> PasswordField:
     return PasswordField(
         label,
-        description=f"Use at least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well.",
+        description=(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well."
+        ),
         validators=[
             DataRequired("Enter a new password"),
             Length(
@@ -151,6 +153,9 @@ def change_password() -> Response | str:
             db.session.commit()
             # The session version changed: sign this session in again, others stay out.
             login_user(current_user._get_current_object(), fresh=True)
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -14,8 +14,8 @@ from flask import (
     request,
 )
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 

@@ -110,7 +110,7 @@ def _raw_value(field: Field) -> str:
 
 
 def _choices(field: SelectField | RadioField | SelectMultipleField) -> list[tuple[str, str]]:
-    return [(str(value), str(label)) for value, label, *_ in field.iter_choices()]
+    return [(str(choice.value), str(choice.label)) for choice in field.iter_choices()]
 
 
 def _selected(field: Field) -> set[str]:
@@ -127,7 +127,7 @@ def _selected(field: Field) -> set[str]:
 def nhs_field(field: Field, **overrides: Any) -> Markup:
     """Render one WTForms field as the matching NHS.UK component."""
     if isinstance(field, HiddenField) or field.type in {"CSRFTokenField", "SubmitField"}:
-        return Markup(field())
+        return field()
     if isinstance(field, PasswordField):
         params = _common(field)
         params["autocomplete"] = overrides.pop("autocomplete", "current-password")
@@ -151,7 +151,9 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
             }
         ]
         return _macro("checkboxes")(_merge(params, overrides))
-    if isinstance(field, SelectMultipleField) and isinstance(field.widget, ListWidget | CheckboxInput):
+    if isinstance(field, SelectMultipleField) and isinstance(
+        field.widget, ListWidget | CheckboxInput
+    ):
         return _checkboxes(field, overrides)
     if isinstance(field, RadioField):
         params = _common(field, label_as_legend=True)

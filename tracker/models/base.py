@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
@@ -66,3 +68,8 @@ def render_migration_item(type_: str, obj: object, autogen_context: object) -> s
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def sql_in_list(values: Iterable[enum.StrEnum]) -> str:
+    """ "'a', 'b'" for CHECK constraints that keep enum columns honest."""
+    return ", ".join(f"'{member.value}'" for member in values)

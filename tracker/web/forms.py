@@ -1,4 +1,4 @@
-"""The base form every page uses, and fields shared between areas."""
+"""The base form every page uses."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ class NhsForm(FlaskForm):
             self.form_errors.append(EXPIRED_MESSAGE)
             g.form_errors_shown = True
             return False
-        valid = self.validate(extra_validators=extra_validators)
+        return self.validate(extra_validators=extra_validators)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
         if not valid:
             csrf_field = self._fields.get("csrf_token")
             if csrf_field is not None and csrf_field.errors:

@@ -33,6 +33,8 @@ from wtforms.fields import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.web.fields import DATE_PARTS, NhsDateField
+
 _MACROS = {
     "input": ("nhsuk/components/input/macro.jinja", "input"),
     "password": ("nhsuk/components/password-input/macro.jinja", "passwordInput"),
@@ -43,6 +45,7 @@ _MACROS = {
     "file": ("nhsuk/components/file-upload/macro.jinja", "fileUpload"),
     "summary": ("nhsuk/components/error-summary/macro.jinja", "errorSummary"),
     "button": ("nhsuk/components/button/macro.jinja", "button"),
+    "date": ("nhsuk/components/date-input/macro.jinja", "dateInput"),
 }
 
 
@@ -128,6 +131,20 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
     """Render one WTForms field as the matching NHS.UK component."""
     if isinstance(field, HiddenField) or field.type in {"CSRFTokenField", "SubmitField"}:
         return field()
+    if isinstance(field, NhsDateField):
+        params = _common(field, label_as_legend=True)
+        params["namePrefix"] = field.name
+        error = field_error(field)
+        params["items"] = [
+            {
+                "name": part,
+                "value": field.parts[part],
+                "width": 4 if part == "year" else 2,
+                "error": bool(error),
+            }
+            for part in DATE_PARTS
+        ]
+        return _macro("date")(_merge(params, overrides))
     if isinstance(field, PasswordField):
         params = _common(field)
         params["autocomplete"] = overrides.pop("autocomplete", "current-password")
@@ -208,7 +225,8 @@ def error_list(form: Form) -> list[dict[str, str]]:
         if field.type == "CSRFTokenField":
             continue  # reported as a form error by NhsForm
         # NHS radios and checkboxes give their first item the field id, so one href fits all.
-        items.append({"text": str(field.errors[0]), "href": f"#{field.id}"})
+        anchor = getattr(field, "error_anchor", field.id)
+        items.append({"text": str(field.errors[0]), "href": f"#{anchor}"})
     return items
 
 

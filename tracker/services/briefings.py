@@ -1,0 +1,196 @@
+"""Briefings: logging an engagement marks the matching requirements as briefed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    Briefing,
+    BriefingRequirement,
+    Channel,
+    Decision,
+    Person,
+    RequirementStatus,
+    User,
+)
+from tracker.services import audit
+
+BRIEFING_FIELDS = (
+    "occurred_at",
+    "channel",
+    "summary",
+    "note_reference",
+    "acknowledged",
+    "briefed_by_person_id",
+    "on_behalf_of_person_id",
+)
+
+
+class BriefingError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class BriefingInput:
+    occurred_at: datetime
+    channel: str
+    person_ids: list[int]
+    decision_ids: list[int] = field(default_factory=list)
+    briefed_by_person_id: int | None = None
+    on_behalf_of_person_id: int | None = None
+    summary: str | None = None
+    note_reference: str | None = None
+    acknowledged: bool = False
+
+
+def qualifies(requirement: BriefingRequirement, occurred_at: datetime) -> bool:
+    """Original requirements take any briefing; an update needs one after the change."""
+    if not requirement.is_update:
+        return True
+    return occurred_at >= requirement.created_at
+
+
+def _apply(briefing: Briefing, data: BriefingInput) -> None:
+    Channel(data.channel)
+    if not data.person_ids:
+        raise BriefingError("Select who was briefed", "person_ids")
+    people = list(db.session.scalars(select(Person).where(Person.id.in_(data.person_ids))))
+    if len(people) != len(set(data.person_ids)):
+        raise BriefingError("Select people from the list", "person_ids")
+    decisions = (
+        list(db.session.scalars(select(Decision).where(Decision.id.in_(data.decision_ids))))
+        if data.decision_ids
+        else []
+    )
+    if len(decisions) != len(set(data.decision_ids)):
+        raise BriefingError("Select decisions from the list", "decision_ids")
+    briefing.occurred_at = data.occurred_at
+    briefing.channel = data.channel
+    briefing.summary = (data.summary or "").strip() or None
+    briefing.note_reference = (data.note_reference or "").strip() or None
+    briefing.acknowledged = data.acknowledged
+    briefing.briefed_by_person_id = data.briefed_by_person_id
+    briefing.on_behalf_of_person_id = data.on_behalf_of_person_id
+    briefing.attendees = people
+    briefing.decisions = decisions
+
+
+def _snapshot(briefing: Briefing) -> dict[str, object]:
+    values = audit.snapshot(briefing, BRIEFING_FIELDS)
+    values["person_ids"] = sorted(p.id for p in briefing.attendees)
+    values["decision_ids"] = sorted(d.id for d in briefing.decisions)
+    return values
+
+
+def mark_requirements(actor: User | None, briefing: Briefing) -> list[BriefingRequirement]:
+    """Pending requirements of the covered decisions for the people briefed become briefed."""
+    if not briefing.decisions or not briefing.attendees:
+        return []
+    requirements = db.session.scalars(
+        select(BriefingRequirement)
+        .where(
+            BriefingRequirement.decision_id.in_([d.id for d in briefing.decisions]),
+            BriefingRequirement.person_id.in_([p.id for p in briefing.attendees]),
+            BriefingRequirement.status == RequirementStatus.PENDING.value,
+        )
+        .options(selectinload(BriefingRequirement.person))
+    )
+    marked = []
+    for requirement in requirements:
+        if not qualifies(requirement, briefing.occurred_at):
+            continue
+        requirement.status = RequirementStatus.BRIEFED.value
+        requirement.first_briefed_at = briefing.occurred_at
+        requirement.status_changed_by_user_id = actor.id if actor else None
+        marked.append(requirement)
+        audit.record(
+            actor=actor,
+            entity_type="requirement",
+            entity_id=requirement.id,
+            decision_id=requirement.decision_id,
+            action="briefed",
+            changes={
+                "status": [RequirementStatus.PENDING.value, RequirementStatus.BRIEFED.value],
+                "first_briefed_at": [None, briefing.occurred_at],
+            },
+            summary=f"{requirement.person.full_name} briefed",
+        )
+    return marked
+
+
+def log_briefing(actor: User, data: BriefingInput) -> tuple[Briefing, list[BriefingRequirement]]:
+    briefing = Briefing(logged_by_user_id=actor.id)
+    _apply(briefing, data)
+    db.session.add(briefing)
+    db.session.flush()
+    for decision in briefing.decisions:
+        audit.record(
+            actor=actor,
+            entity_type="briefing",
+            entity_id=briefing.id,
+            decision_id=decision.id,
+            action="created",
+            changes={k: [None, v] for k, v in _snapshot(briefing).items()},
+            summary=f"Briefing logged ({briefing.channel_label})",
+        )
+    if not briefing.decisions:
+        audit.record(
+            actor=actor,
+            entity_type="briefing",
+            entity_id=briefing.id,
+            action="created",
+            changes={k: [None, v] for k, v in _snapshot(briefing).items()},
+            summary=f"Briefing logged ({briefing.channel_label})",
+        )
+    marked = mark_requirements(actor, briefing)
+    db.session.flush()
+    return briefing, marked
+
+
+def update_briefing(
+    actor: User, briefing: Briefing, data: BriefingInput
+) -> list[BriefingRequirement]:
+    before = _snapshot(briefing)
+    _apply(briefing, data)
+    changes = audit.diff(before, _snapshot(briefing))
+    if changes:
+        for decision_id in sorted(
+            set(before["decision_ids"]) | set(_snapshot(briefing)["decision_ids"])
+        ):  # type: ignore[arg-type]
+            audit.record(
+                actor=actor,
+                entity_type="briefing",
+                entity_id=briefing.id,
+                decision_id=decision_id,
+                action="updated",
+                changes=changes,
+                summary="Briefing changed",
+            )
+    marked = mark_requirements(actor, briefing)
+    db.session.flush()
+    return marked
+
+
+def briefings_for_decision(decision_id: int) -> Sequence[Briefing]:
+    return list(
+        db.session.scalars(
+            select(Briefing)
+            .join(Briefing.decisions)
+            .where(Decision.id == decision_id)
+            .options(
+                selectinload(Briefing.attendees),
+                selectinload(Briefing.briefed_by),
+                selectinload(Briefing.on_behalf_of),
+                selectinload(Briefing.logged_by),
+            )
+            .order_by(Briefing.occurred_at.desc())
+        )
+    )

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.statuses import DecisionStatus, RequirementStatus
 from tracker.models.base import Base, sql_in_list, utcnow
 from tracker.models.register import Person
 from tracker.models.user import User
@@ -67,44 +68,8 @@ SENSITIVITY_LABELS = {
 }
 
 
-class DecisionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PLANNED = "planned"
-    HELD = "held"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return DECISION_STATUS_LABELS[self]
-
-
-DECISION_STATUS_LABELS = {
-    DecisionStatus.DRAFT: "Draft",
-    DecisionStatus.PLANNED: "Planned",
-    DecisionStatus.HELD: "Held",
-    DecisionStatus.POSTPONED: "Postponed",
-    DecisionStatus.CANCELLED: "Cancelled",
-}
-
-
-class RequirementStatus(enum.StrEnum):
-    PENDING = "pending"
-    BRIEFED = "briefed"
-    NOT_REQUIRED = "not_required"
-    WAIVED = "waived"
-
-    @property
-    def label(self) -> str:
-        return REQUIREMENT_STATUS_LABELS[self]
-
-
-REQUIREMENT_STATUS_LABELS = {
-    RequirementStatus.PENDING: "Pending",
-    RequirementStatus.BRIEFED: "Briefed",
-    RequirementStatus.NOT_REQUIRED: "Not required",
-    RequirementStatus.WAIVED: "Waived",
-}
+DECISION_STATUS_LABELS = {status: status.label for status in DecisionStatus}
+REQUIREMENT_STATUS_LABELS = {status: status.label for status in RequirementStatus}
 
 
 decision_team = Table(

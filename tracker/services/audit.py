@@ -16,8 +16,10 @@ def _plain(value: Any) -> Any:
     """JSON-safe form of a stored value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, set | frozenset):
         return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     return value
 
 

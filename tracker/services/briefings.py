@@ -175,6 +175,8 @@ def update_briefing(
                 summary="Briefing changed",
             )
     marked = mark_requirements(actor, briefing)
+    if "occurred_at" in changes:
+        recompute_first_briefed(briefing)
     db.session.flush()
     return marked
 
@@ -192,5 +194,41 @@ def briefings_for_decision(decision_id: int) -> Sequence[Briefing]:
                 selectinload(Briefing.logged_by),
             )
             .order_by(Briefing.occurred_at.desc())
+        )
+    )
+
+
+def recompute_first_briefed(briefing: Briefing) -> None:
+    """After a briefing's time changes, each requirement keeps its earliest qualifying briefing."""
+    decision_ids = [d.id for d in briefing.decisions]
+    person_ids = [p.id for p in briefing.attendees]
+    if not decision_ids or not person_ids:
+        return
+    requirements = db.session.scalars(
+        select(BriefingRequirement).where(
+            BriefingRequirement.decision_id.in_(decision_ids),
+            BriefingRequirement.person_id.in_(person_ids),
+            BriefingRequirement.status == RequirementStatus.BRIEFED.value,
+        )
+    )
+    for requirement in requirements:
+        times = db.session.scalars(
+            select(Briefing.occurred_at)
+            .join(Briefing.decisions)
+            .join(Briefing.attendees)
+            .where(Decision.id == requirement.decision_id, Person.id == requirement.person_id)
+        )
+        qualifying = [t for t in times if qualifies(requirement, t)]
+        if qualifying:
+            requirement.first_briefed_at = min(qualifying)
+
+
+def get_briefing(briefing_id: int) -> Briefing | None:
+    return db.session.scalar(
+        select(Briefing)
+        .where(Briefing.id == briefing_id)
+        .options(
+            selectinload(Briefing.attendees).selectinload(Person.organisation),
+            selectinload(Briefing.decisions),
         )
     )

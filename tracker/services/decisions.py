@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.brief_by import brief_by_date, event_local_date, update_brief_by
@@ -84,7 +84,12 @@ class ChangeResult:
 
 
 def lead_time_policy() -> dict[str, int]:
-    stored = dict(db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)))
+    stored = {
+        kind: days
+        for kind, days in db.session.execute(
+            select(LeadTimePolicy.kind, LeadTimePolicy.working_days)
+        )
+    }
     return {kind.value: stored.get(kind.value, DEFAULT_LEAD_TIME) for kind in DecisionKind}
 
 
@@ -519,7 +524,7 @@ def pending_count(decision_ids: Iterable[int]) -> dict[int, int]:
         )
         .group_by(BriefingRequirement.decision_id)
     )
-    return dict(rows.tuples())
+    return {decision_id: count for decision_id, count in rows}
 
 
 def recompute_future_pending(actor: User) -> int:
@@ -646,3 +651,28 @@ def search(user: User, filters: DecisionFilters, now: datetime | None = None) ->
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def upcoming_for_circle(user: User, limit: int = 20) -> list[Decision]:
+    """Upcoming planned decisions this user works on, with partners still to brief."""
+    from tracker.services.visibility import circle_person_ids
+
+    circle = circle_person_ids(user)
+    conditions = [Decision.team.any(User.id == user.id)]
+    if circle:
+        conditions.append(Decision.owner_person_id.in_(circle))
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(
+                Decision.event_at >= utcnow(),
+                Decision.status == DecisionStatus.PLANNED.value,
+                or_(*conditions),
+                Decision.requirements.any(
+                    BriefingRequirement.status == RequirementStatus.PENDING.value
+                ),
+            )
+            .order_by(Decision.event_at)
+            .limit(limit)
+        )
+    )

@@ -11,7 +11,19 @@ from tracker import SERVICE_NAME
 def register_web(app: Flask) -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
-    from tracker.web import admin_users, auth, decisions, errors, formatting, main, navigation, nhs
+    from tracker.web import (
+        admin_policy,
+        admin_users,
+        auth,
+        briefings,
+        decisions,
+        errors,
+        formatting,
+        main,
+        my_week,
+        navigation,
+        nhs,
+    )
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
@@ -26,6 +38,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(briefings.bp)
+    app.register_blueprint(my_week.bp)
+    app.register_blueprint(admin_policy.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)

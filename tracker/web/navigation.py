@@ -13,10 +13,12 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
     endpoint = endpoint or ""
     entries = [
         ("Home", "main.home", endpoint == "main.home"),
+        ("My week", "my_week.index", endpoint == "my_week.index"),
         ("Decisions", "decisions.index", endpoint.startswith("decisions.")),
     ]
     if user.is_admin:
         entries.append(("Users", "admin_users.index", endpoint.startswith("admin_users.")))
+        entries.append(("Policy", "admin_policy.lead_times", endpoint.startswith("admin_policy.")))
     return [
         {"text": text, "href": url_for(target), "current": current}
         for text, target, current in entries

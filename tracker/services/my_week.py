@@ -1,0 +1,102 @@
+"""'My week': the briefings a leader or PA has to do soon, and the ones already overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    BriefingRequirement,
+    Decision,
+    DecisionStatus,
+    Person,
+    RequirementStatus,
+    User,
+    utcnow,
+)
+from tracker.services import calendar
+from tracker.services.visibility import circle_person_ids, visible_clause
+
+HORIZON_WORKING_DAYS = 10
+
+
+@dataclass
+class DecisionGroup:
+    decision: Decision
+    requirements: list[BriefingRequirement]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.requirements if r.brief_by < self.today)
+
+    today: date = date.min
+
+
+@dataclass
+class MyWeek:
+    today: date
+    horizon: date
+    groups: list[DecisionGroup]
+    circle: list[Person]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(group.overdue for group in self.groups)
+
+    @property
+    def due_count(self) -> int:
+        return sum(len(group.requirements) for group in self.groups) - self.overdue_count
+
+
+def my_week(user: User, today: date | None = None) -> MyWeek:
+    today = today or calendar.today_london()
+    horizon = calendar.working_calendar().add_working_days(today, HORIZON_WORKING_DAYS)
+    people_ids = circle_person_ids(user)
+    mine = [Decision.team.any(User.id == user.id)]
+    if people_ids:
+        mine.append(Decision.owner_person_id.in_(people_ids))
+    requirements = db.session.scalars(
+        select(BriefingRequirement)
+        .join(BriefingRequirement.decision)
+        .where(
+            BriefingRequirement.status == RequirementStatus.PENDING.value,
+            BriefingRequirement.brief_by <= horizon,
+            Decision.status.in_(
+                (
+                    DecisionStatus.PLANNED.value,
+                    DecisionStatus.POSTPONED.value,
+                    DecisionStatus.CANCELLED.value,
+                )
+            ),
+            or_(*mine),
+            or_(Decision.event_at >= utcnow(), BriefingRequirement.update_round > 0),
+            visible_clause(user),
+        )
+        .options(
+            selectinload(BriefingRequirement.person).selectinload(Person.organisation),
+            selectinload(BriefingRequirement.decision).selectinload(Decision.owner),
+        )
+        .order_by(BriefingRequirement.brief_by, Decision.event_at, BriefingRequirement.id)
+    )
+    groups: dict[int, DecisionGroup] = {}
+    for requirement in requirements:
+        decision = requirement.decision
+        # Updates about cancellations and postponements still need doing; originals do not.
+        if decision.status != DecisionStatus.PLANNED.value and not requirement.is_update:
+            continue
+        group = groups.setdefault(decision.id, DecisionGroup(decision, [], today))
+        group.requirements.append(requirement)
+    circle = (
+        list(
+            db.session.scalars(
+                select(Person).where(Person.id.in_(people_ids)).order_by(Person.name_key)
+            )
+        )
+        if people_ids
+        else []
+    )
+    return MyWeek(today=today, horizon=horizon, groups=list(groups.values()), circle=circle)

@@ -1,0 +1,110 @@
+"""Admin: lead-time policy per decision kind, and closure days."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from tracker.extensions import db
+from tracker.models import DECISION_KIND_LABELS, ClosureDay, DecisionKind, Role
+from tracker.services import calendar, decisions
+from tracker.services.calendar import ClosureDayError
+from tracker.web.fields import NhsDateField
+from tracker.web.forms import NhsForm
+from tracker.web.permissions import roles_required
+
+bp = Blueprint("admin_policy", __name__, url_prefix="/admin")
+
+
+def _lead_time_form_class() -> type[NhsForm]:
+    fields = {
+        kind.value: IntegerField(
+            DECISION_KIND_LABELS[kind],
+            validators=[
+                InputRequired(f"Enter the lead time for {DECISION_KIND_LABELS[kind].lower()}"),
+                NumberRange(1, 60, "Lead time must be a whole number of working days from 1 to 60"),
+            ],
+        )
+        for kind in DecisionKind
+    }
+    return type("LeadTimeForm", (NhsForm,), fields)
+
+
+class ClosureDayForm(NhsForm):
+    day = NhsDateField(
+        "Date", description="For example, 24 12 2027", validators=[DataRequired("Enter the date")]
+    )
+    reason = StringField(
+        "Reason",
+        description="For example, “Christmas Eve closure”.",
+        validators=[
+            DataRequired("Enter a reason"),
+            Length(max=200, message="Reason must be 200 characters or fewer"),
+        ],
+    )
+
+
+class ConfirmForm(NhsForm):
+    pass
+
+
+@bp.route("/lead-times", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def lead_times() -> Response | str:
+    form = _lead_time_form_class()(data=decisions.lead_time_policy())
+    if form.validate_on_submit():
+        decisions.set_lead_time_policy(
+            current_user, {kind.value: form[kind.value].data for kind in DecisionKind}
+        )
+        db.session.commit()
+        flash(
+            "The lead-time policy has been saved. It applies to decisions logged from now on.",
+            "success",
+        )
+        return redirect(url_for(".lead_times"))
+    return render_template("admin/lead_times.html", form=form)
+
+
+@bp.route("/closure-days", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def closure_days() -> Response | str:
+    form = ClosureDayForm()
+    if form.validate_on_submit():
+        try:
+            closure = calendar.add_closure_day(current_user, form.day.data, form.reason.data or "")
+        except ClosureDayError as error:
+            db.session.rollback()
+            form.add_error(error.field, str(error))
+        else:
+            moved = decisions.recompute_future_pending(current_user)
+            db.session.commit()
+            flash(
+                f"{closure.day:%-d %B %Y} is now a closure day. {moved} brief-by date(s) moved.",
+                "success",
+            )
+            return redirect(url_for(".closure_days"))
+    return render_template(
+        "admin/closure_days.html",
+        form=form,
+        days=calendar.closure_days(calendar.today_london().replace(month=1, day=1)),
+    )
+
+
+@bp.route("/closure-days/<int:closure_id>/remove", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def remove_closure_day(closure_id: int) -> Response | str:
+    closure = db.session.get(ClosureDay, closure_id)
+    if closure is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        day = closure.day
+        calendar.remove_closure_day(current_user, closure)
+        moved = decisions.recompute_future_pending(current_user)
+        db.session.commit()
+        flash(f"{day:%-d %B %Y} is a working day again. {moved} brief-by date(s) moved.", "success")
+        return redirect(url_for(".closure_days"))
+    return render_template("admin/remove_closure_day.html", form=form, closure=closure)

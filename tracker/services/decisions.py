@@ -84,12 +84,9 @@ class ChangeResult:
 
 
 def lead_time_policy() -> dict[str, int]:
-    stored = {
-        kind: days
-        for kind, days in db.session.execute(
-            select(LeadTimePolicy.kind, LeadTimePolicy.working_days)
-        )
-    }
+    stored = dict(
+        db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)).tuples().all()
+    )
     return {kind.value: stored.get(kind.value, DEFAULT_LEAD_TIME) for kind in DecisionKind}
 
 
@@ -524,7 +521,7 @@ def pending_count(decision_ids: Iterable[int]) -> dict[int, int]:
         )
         .group_by(BriefingRequirement.decision_id)
     )
-    return {decision_id: count for decision_id, count in rows}
+    return dict(rows.tuples().all())
 
 
 def recompute_future_pending(actor: User) -> int:

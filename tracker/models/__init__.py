@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import every model here so Alembic sees the whole schema."""
 
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.import_batch import ImportBatch
 from tracker.models.register import (
     CHANNEL_LABELS,
     ORGANISATION_TYPE_LABELS,
@@ -21,6 +22,7 @@ __all__ = [
     "ROLE_LABELS",
     "Base",
     "Channel",
+    "ImportBatch",
     "Organisation",
     "OrganisationType",
     "Person",

@@ -1,0 +1,1 @@
+"""Pure rules: no Flask, no database. Unit-tested without an app."""

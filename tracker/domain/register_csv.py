@@ -93,7 +93,7 @@ _PERSON_CLEANERS: dict[str, Cleaner] = {
     "email": rules.clean_email,
     "phone": rules.clean_phone,
     "professional_group": lambda v: rules.clean_professional_group(v).value,
-    "preferred_channel": lambda v: (c.value if (c := rules.clean_channel(v)) else None),
+    "preferred_channel": lambda v: c.value if (c := rules.clean_channel(v)) else None,
     "influence": lambda v: rules.clean_score(v, "influence"),
     "interest": lambda v: rules.clean_score(v, "interest"),
     "is_main_contact": rules.clean_yes_no,

@@ -141,9 +141,7 @@ def clean_yes_no(value: str | None) -> bool:
     raise InvalidValue(f"'{value}' is not yes or no")
 
 
-def _choice(
-    value: str | None, enum_type: type[E], labels: Mapping[E, str], what: str
-) -> E:
+def _choice(value: str | None, enum_type: type[E], labels: Mapping[E, str], what: str) -> E:
     key = tidy(value).lower()
     for member in enum_type:
         if key in {member.value, labels[member].lower()}:

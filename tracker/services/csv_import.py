@@ -144,6 +144,33 @@ def _compare(
     return [_HEADERS[key] for key in fields if key in values and values[key] != existing.get(key)]
 
 
+def read_file(kind: str, content: bytes) -> Table:
+    """Parse the file; raises CsvFileError when it cannot be used at all."""
+    if kind == "organisations":
+        return read_table(content, ORGANISATION_COLUMNS)
+    if kind == "people":
+        return read_table(content, PEOPLE_COLUMNS)
+    raise ValueError(f"unknown import kind {kind!r}")
+
+
+def plan_table(
+    kind: str,
+    table: Table,
+    *,
+    create_missing_organisations: bool = False,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Check every row of a parsed file against the registers."""
+    plan = ImportPlan(kind=kind, ignored_headers=table.ignored_headers)
+    if kind == "organisations":
+        _plan_organisations(plan, table, progress)
+    else:
+        plan.create_missing_organisations = create_missing_organisations
+        _plan_people(plan, table, progress)
+    plan.problems.sort(key=lambda problem: problem.row)
+    return plan
+
+
 def plan_import(
     kind: str,
     content: bytes,
@@ -152,22 +179,12 @@ def plan_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Check a whole file against the registers. Raises CsvFileError for unusable files."""
-    if kind == "organisations":
-        table = read_table(content, ORGANISATION_COLUMNS)
-        plan = ImportPlan(kind=kind, ignored_headers=table.ignored_headers)
-        _plan_organisations(plan, table, progress)
-    elif kind == "people":
-        table = read_table(content, PEOPLE_COLUMNS)
-        plan = ImportPlan(
-            kind=kind,
-            ignored_headers=table.ignored_headers,
-            create_missing_organisations=create_missing_organisations,
-        )
-        _plan_people(plan, table, progress)
-    else:
-        raise ValueError(f"unknown import kind {kind!r}")
-    plan.problems.sort(key=lambda problem: problem.row)
-    return plan
+    return plan_table(
+        kind,
+        read_file(kind, content),
+        create_missing_organisations=create_missing_organisations,
+        progress=progress,
+    )
 
 
 # --- organisations -----------------------------------------------------------------

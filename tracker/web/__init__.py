@@ -11,7 +11,17 @@ from tracker import SERVICE_NAME
 def register_web(app: Flask) -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
-    from tracker.web import admin_users, auth, errors, main, navigation, nhs
+    from tracker.web import (
+        admin_users,
+        auth,
+        errors,
+        main,
+        navigation,
+        nhs,
+        organisations,
+        people,
+        permissions,
+    )
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
@@ -25,8 +35,14 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_users.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(people.bp)
     errors.init_app(app)
     nhs.init_app(app)
+    app.jinja_env.globals.update(
+        can_edit_registers=permissions.can_edit_registers,
+        can_curate_registers=permissions.can_curate_registers,
+    )
 
     @app.context_processor
     def layout_context() -> dict[str, object]:

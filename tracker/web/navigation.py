@@ -11,7 +11,11 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
     endpoint = endpoint or ""
-    entries = [("Home", "main.home", endpoint == "main.home")]
+    entries = [
+        ("Home", "main.home", endpoint == "main.home"),
+        ("Organisations", "organisations.index", endpoint.startswith("organisations.")),
+        ("People", "people.index", endpoint.startswith("people.")),
+    ]
     if user.is_admin:
         entries.append(("Users", "admin_users.index", endpoint.startswith("admin_users.")))
     return [

@@ -1,4 +1,4 @@
-"""flask commands: create-user, demo-data."""
+"""flask commands: create-user, demo-data, import, export."""
 
 from __future__ import annotations
 
@@ -67,6 +67,113 @@ def demo_data_command(force: bool) -> None:
     click.echo(summary)
 
 
+@click.group("import")
+def import_group() -> None:
+    """Import organisations or people from a CSV file (all rows, or none)."""
+
+
+def _run_import(kind: str, path: str, skip_invalid: bool, create_missing: bool) -> None:
+    from tracker.services import csv_import
+
+    with open(path, "rb") as handle:
+        content = handle.read()
+    try:
+        table = csv_import.read_file(kind, content)
+    except csv_import.CsvFileError as error:
+        raise click.ClickException(f"{path}: {error} Nothing was imported.") from None
+    with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
+        plan = csv_import.plan_table(
+            kind, table, create_missing_organisations=create_missing, progress=bar.update
+        )
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    if plan.problems and not skip_invalid:
+        db.session.rollback()
+        rows = len(plan.invalid_rows)
+        raise click.ClickException(
+            f"{len(plan.problems)} problem(s) in {rows} row(s); nothing was imported. "
+            "Correct the file, or use --skip-invalid to import the other rows."
+        )
+    total = len(plan.creates) + len(plan.updates)
+    try:
+        with click.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
+            result = csv_import.apply_plan(plan, skip_invalid=skip_invalid, progress=bar.update)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(
+        f"{kind.capitalize()}: {result.created} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {len(result.skipped)} skipped."
+    )
+    if result.organisations_created:
+        click.echo(f"Organisations created: {result.organisations_created}.")
+    if result.skipped:
+        click.echo(f"Skipped rows: {', '.join(str(row) for row in result.skipped)}.")
+
+
+@import_group.command("organisations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and report the others.")
+@with_appcontext
+def import_organisations_command(path: str, skip_invalid: bool) -> None:
+    """Import organisations from a CSV file."""
+    _run_import("organisations", path, skip_invalid, create_missing=False)
+
+
+@import_group.command("people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and report the others.")
+@click.option(
+    "--create-missing-organisations",
+    is_flag=True,
+    help="Create organisations the file names but the register lacks (type Other).",
+)
+@with_appcontext
+def import_people_command(
+    path: str, skip_invalid: bool, create_missing_organisations: bool
+) -> None:
+    """Import people from a CSV file."""
+    _run_import("people", path, skip_invalid, create_missing=create_missing_organisations)
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(["organisations", "people"]))
+@click.argument("path", required=False, type=click.Path(dir_okay=False, writable=True))
+@click.option("--include-archived", is_flag=True, help="Include archived records.")
+@with_appcontext
+def export_command(kind: str, path: str | None, include_archived: bool) -> None:
+    """Export organisations or people as CSV (UTF-8 with BOM) to PATH, or to standard output."""
+    from tracker.services import csv_export
+    from tracker.services import organisations as organisation_service
+    from tracker.services import people as people_service
+
+    if kind == "organisations":
+        organisations = organisation_service.for_export(
+            organisation_service.OrganisationFilters(include_archived=include_archived)
+        )
+        data = csv_export.csv_bytes(
+            organisation_service.EXPORT_HEADERS, organisation_service.export_rows(organisations)
+        )
+        count = len(organisations)
+    else:
+        people = people_service.for_export(
+            people_service.PersonFilters(include_archived=include_archived)
+        )
+        data = csv_export.csv_bytes(
+            people_service.EXPORT_HEADERS, people_service.export_rows(people)
+        )
+        count = len(people)
+    if path is None:
+        click.get_binary_stream("stdout").write(data)
+    else:
+        with open(path, "wb") as handle:
+            handle.write(data)
+        click.echo(f"Exported {count} {kind} to {path}.", err=True)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(import_group)
+    app.cli.add_command(export_command)

@@ -18,6 +18,7 @@ from tracker.models.decision import (
     SurpriseReport,
     decision_team,
 )
+from tracker.models.import_batch import ImportBatch
 from tracker.models.policy import ClosureDay, LeadTimePolicy
 from tracker.models.register import (
     CHANNEL_LABELS,
@@ -51,6 +52,7 @@ __all__ = [
     "DecisionAccess",
     "DecisionKind",
     "DecisionStatus",
+    "ImportBatch",
     "LeadTimePolicy",
     "Organisation",
     "OrganisationType",

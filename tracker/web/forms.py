@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g
 from flask_wtf import FlaskForm
+from wtforms import Field, ValidationError
+
+from tracker.domain.registers import InvalidValue
 
 EXPIRED_MESSAGE = (
     "This page timed out to keep your information secure. "
@@ -43,3 +47,20 @@ class NhsForm(FlaskForm):
             field = self._fields[field_name]
             field.errors = [*field.errors, message]
         g.form_errors_shown = True
+
+
+def sentence(message: str) -> str:
+    """Domain messages complete a sentence; on a form they start one."""
+    return message[:1].upper() + message[1:] if message else message
+
+
+def domain_rule(clean: Callable[[Any], object]) -> Callable[[Any, Field], None]:
+    """A WTForms validator that applies a tracker.domain rule, so forms and imports agree."""
+
+    def validate(_form: Any, field: Field) -> None:
+        try:
+            clean(field.data)
+        except InvalidValue as error:
+            raise ValidationError(sentence(str(error))) from None
+
+    return validate

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db, limiter
+from tracker.services import people as people_service
 
 bp = Blueprint("main", __name__)
 
@@ -16,7 +17,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
-    return render_template("main/home.html", user=current_user)
+    assisted = people_service.people_assisted_by(current_user) if current_user.role == "pa" else []
+    return render_template("main/home.html", user=current_user, assisted=assisted)
 
 
 @bp.route("/accessibility")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, Form
 from wtforms.fields import (
     BooleanField,
@@ -64,8 +64,34 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+class LinkedError(str):
+    """An error message that points to another record, like the one a duplicate clashes with.
+
+    It is still a plain string (for tests, logs and the CSRF path); the bridge adds the
+    link. The message and link text are escaped, so names typed by users stay inert.
+    """
+
+    href: str
+    link_text: str
+
+    def __new__(cls, message: str, href: str, link_text: str) -> LinkedError:
+        instance = super().__new__(cls, message)
+        instance.href = href
+        instance.link_text = link_text
+        return instance
+
+    def link_html(self) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(self.href, self.link_text)
+
+
 def field_error(field: Field) -> str | None:
     return field.errors[0] if field.errors else None
+
+
+def _error_message(error: str) -> dict[str, Any]:
+    if isinstance(error, LinkedError):
+        return {"html": escape(str(error)) + Markup(". ") + error.link_html()}
+    return {"text": error}
 
 
 def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
@@ -79,7 +105,7 @@ def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
         params["hint"] = {"text": str(field.description)}
     error = field_error(field)
     if error:
-        params["errorMessage"] = {"text": error}
+        params["errorMessage"] = _error_message(error)
     attributes: dict[str, Any] = {}
     for key, value in (field.render_kw or {}).items():
         attributes[key] = value
@@ -214,11 +240,23 @@ def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup
     return _macro("checkboxes")(_merge(params, overrides))
 
 
-def error_list(form: Form) -> list[dict[str, str]]:
+def _summary_item(message: str, href: str | None) -> dict[str, Any]:
+    if isinstance(message, LinkedError):
+        # Links cannot nest, so the field link and the record link sit side by side.
+        text = escape(str(message))
+        first = Markup('<a href="{}">{}</a>').format(href, text) if href else text
+        return {"html": first + Markup(". ") + message.link_html()}
+    item: dict[str, Any] = {"text": str(message)}
+    if href:
+        item["href"] = href
+    return item
+
+
+def error_list(form: Form) -> list[dict[str, Any]]:
     """Every error of the form, in field order, each linking to its field."""
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for message in getattr(form, "form_errors", []) or []:
-        items.append({"text": str(message)})
+        items.append(_summary_item(message, None))
     for field in form:
         if not field.errors:
             continue
@@ -226,12 +264,12 @@ def error_list(form: Form) -> list[dict[str, str]]:
             continue  # reported as a form error by NhsForm
         # NHS radios and checkboxes give their first item the field id, so one href fits all.
         anchor = getattr(field, "error_anchor", field.id)
-        items.append({"text": str(field.errors[0]), "href": f"#{anchor}"})
+        items.append(_summary_item(field.errors[0], f"#{anchor}"))
     return items
 
 
 def nhs_error_summary(*forms: Form | None) -> Markup:
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for form in forms:
         if form is not None:
             items.extend(error_list(form))

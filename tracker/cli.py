@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -52,10 +54,25 @@ def create_user_command(email: str, display_name: str, role: str, password_stdin
 
 @click.command("demo-data")
 @click.option("--force", is_flag=True, help="Allow running under the production configuration.")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "system", "national"]),
+    default="small",
+    show_default=True,
+    help="small: the demo system (idempotent). system / national: bulk data for benchmarks.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--anchor",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The 'today' the generated history leads up to (default: today).",
+)
 @with_appcontext
-def demo_data_command(force: bool) -> None:
-    """Load demo users (and later demo organisations, people and decisions). Safe to re-run."""
-    from tracker.services import demo
+def demo_data_command(force: bool, scale: str, seed: int, anchor: datetime | None) -> None:
+    """Load demo users, organisations, people and decisions. Safe to re-run."""
+    from tracker.services import demo, demo_scale
+    from tracker.services.calendar import today_london
 
     if current_app.config["ENV_NAME"] == "production" and not force:
         raise click.ClickException(
@@ -65,6 +82,18 @@ def demo_data_command(force: bool) -> None:
     summary = demo.load_demo_data(current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo(summary)
+    if scale == "small":
+        return
+    plan = demo_scale.SCALES[scale]
+    started = time.monotonic()
+    with click.progressbar(
+        length=demo_scale.estimated_rows(plan), label=f"Generating {scale} data", show_eta=True
+    ) as bar:
+        result = demo_scale.generate(
+            scale, seed, anchor.date() if anchor else today_london(), bar.update
+        )
+        db.session.commit()
+    click.echo(f"Added {result} in {time.monotonic() - started:.0f} s.")
 
 
 @click.group("import")

@@ -15,8 +15,10 @@ from tests.conftest import AuthActions, csrf_token_from
 from tests.security.route_matrix import (
     ANONYMOUS,
     RESTRICTED_FACTORIES,
+    ROLES,
     SIGNED_IN_ROLES,
     Expect,
+    RouteCase,
     World,
 )
 from tracker.extensions import db
@@ -133,3 +135,17 @@ def assert_no_hidden_markers(world: World, role: str, body: str, what: str) -> N
                 f"{what}: {role} may not see restricted object {obj.id}, "
                 f"but its marker {obj.marker!r} is in the response"
             )
+
+
+def posting_role(case: RouteCase) -> str:
+    """A role whose valid POST to the route succeeds, preferring one that can open its form."""
+    assert case.post is not None, f"{case.endpoint} takes no POST"
+
+    def succeeds(expected: Expect) -> bool:
+        status, location = expected if isinstance(expected, tuple) else (expected, "")
+        return status in {200, 302} and not location.startswith("/sign-in?next=")
+
+    allowed = [role for role in ROLES if succeeds(case.post[role])]
+    assert allowed, f"{case.endpoint}: no role may POST to it"
+    with_form = [role for role in allowed if case.get is not None and case.get[role] == 200]
+    return (with_form or allowed)[0]

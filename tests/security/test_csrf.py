@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import AuthActions
-from tests.security.helpers import any_csrf_token, build_world, check_status, client_for, snapshot
-from tests.security.route_matrix import ANONYMOUS, EXCLUDED, ROLES, ROUTES, RouteCase
+from tests.security.helpers import (
+    any_csrf_token,
+    build_world,
+    check_status,
+    client_for,
+    posting_role,
+    snapshot,
+)
+from tests.security.route_matrix import ANONYMOUS, EXCLUDED, ROUTES, RouteCase
 from tracker.extensions import db
 from tracker.models import Role, User
 from tracker.web.forms import EXPIRED_MESSAGE
@@ -92,24 +99,13 @@ def test_every_post_route_is_covered(app):
     assert posting <= covered, f"POST routes missing from route_matrix: {posting - covered}"
 
 
-def _allowed_role(case: RouteCase) -> str:
-    """A role whose valid POST succeeds, so a refusal can only be the missing token."""
-    assert case.post is not None
-    for role in ROLES:
-        expected = case.post[role]
-        status, location = expected if isinstance(expected, tuple) else (expected, "")
-        if status in {200, 302} and not location.startswith("/sign-in?next="):
-            return role
-    raise AssertionError(f"{case.endpoint}: no role may POST to it")
-
-
 @pytest.mark.parametrize("case", _post_routes(), ids=lambda case: case.endpoint)
 @pytest.mark.parametrize("token", ["missing", "forged", "from-another-session"])
 def test_post_without_a_valid_token_is_refused_and_changes_nothing(
     app, make_user, case: RouteCase, token: str
 ):
     world = build_world(app, make_user)
-    role = _allowed_role(case)
+    role = posting_role(case)
     client = client_for(world, role)
     url = case.url(world)
     data = case.form(world) if case.form else {}

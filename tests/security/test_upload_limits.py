@@ -7,20 +7,10 @@ import io
 import pytest
 
 from tests.conftest import AuthActions, csrf_token_from
-from tests.security.helpers import build_world, snapshot
-from tests.security.route_matrix import ANONYMOUS, ROLES, ROUTES, RouteCase
+from tests.security.helpers import build_world, posting_role, snapshot
+from tests.security.route_matrix import ANONYMOUS, ROUTES, RouteCase
 
 LIMIT = 2048
-
-
-def _posting_role(case: RouteCase) -> str:
-    assert case.post is not None
-    for role in ROLES:
-        expected = case.post[role]
-        status, location = expected if isinstance(expected, tuple) else (expected, "")
-        if status in {200, 302} and not location.startswith("/sign-in?next="):
-            return role
-    raise AssertionError(f"{case.endpoint}: no role may POST to it")
 
 
 @pytest.mark.parametrize(
@@ -30,7 +20,7 @@ def _posting_role(case: RouteCase) -> str:
 def test_oversized_post_is_refused(make_app, make_user, case: RouteCase, encoding: str):
     small = make_app(MAX_CONTENT_LENGTH=LIMIT)
     world = build_world(small, make_user)
-    role = _posting_role(case)
+    role = posting_role(case)
     client = small.test_client()
     if role != ANONYMOUS:
         AuthActions(client).login_as(world.users[role])

@@ -187,15 +187,15 @@ class GateRecorder:
         problems += self._axe(page)
         problems += self._reflow(page)
 
-        if problems:
-            listed = "\n  - ".join(problems)
-            raise GateFailure(f"{url} ({key}) fails the page gates:\n  - {listed}")
-
+        # Kept even when a gate fails, so the HTML check at the end reports on it too.
         path = self.html_dir / f"{len(self.visits):03d}.html"
         path.write_text(html, encoding="utf-8")
         self.visits.append(Visit(url, key, path))
-        self._record_endpoint(url)
         watch.unchecked.clear()
+        if problems:
+            listed = "\n  - ".join(problems)
+            raise GateFailure(f"{url} ({key}) fails the page gates:\n  - {listed}")
+        self._record_endpoint(url)
 
     @staticmethod
     def _page_key(url: str, status: int, has_error_summary: bool) -> str:

@@ -108,7 +108,11 @@ def prepare_database(database_url: str, env: dict[str, str]) -> float | None:
     subprocess.run([*FLASK, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     marker = subprocess.run(
         [*FLASK, "shell", "-c", targets.MARKER_QUERY],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if marker.stdout.strip() == "ready":
         print(f"  reusing the national data set in {database_url.split('@')[-1]}")
@@ -116,17 +120,30 @@ def prepare_database(database_url: str, env: dict[str, str]) -> float | None:
     started = time.monotonic()
     subprocess.run(
         [*FLASK, "demo-data", "--scale", "national", "--seed", str(SEED)],
-        env=env, check=True, cwd=ROOT,
+        env=env,
+        check=True,
+        cwd=ROOT,
     )
     return time.monotonic() - started
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "app:app"],
-        env={**env, "GUNICORN_WORKERS": "2"}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:app",
+        ],
+        env={**env, "GUNICORN_WORKERS": "2"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -171,8 +188,12 @@ class MemorySampler(threading.Thread):
 def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
     print(f"== {name}")
     env = environment(database_url)
-    run = Run(database=name, started=time.strftime("%Y-%m-%d %H:%M:%S %Z"), machine=machine(),
-              generation_seconds=prepare_database(database_url, env))
+    run = Run(
+        database=name,
+        started=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        machine=machine(),
+        generation_seconds=prepare_database(database_url, env),
+    )
     fixtures = targets.fixtures(env)
     port = free_port()
     server = start_gunicorn(env, port)
@@ -184,13 +205,21 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
             client = Client("127.0.0.1", port)
             client.sign_in(email, "demo-password-1")
             clients[role] = client
-        clients["api"] = Client("127.0.0.1", port, {"Authorization": f"Bearer {fixtures['api_token']}"}) \
-            if fixtures.get("api_token") else None
+        clients["api"] = (
+            Client("127.0.0.1", port, {"Authorization": f"Bearer {fixtures['api_token']}"})
+            if fixtures.get("api_token")
+            else None
+        )
         clients["anonymous"] = Client("127.0.0.1", port)
 
         floor = measure_latency(clients["anonymous"], "/healthz", args.requests)
         floor_rps, _ = measure_throughput(clients["anonymous"], "/healthz", 8, args.seconds)
-        run.floor = {"p50_ms": floor.p50, "p95_ms": floor.p95, "p99_ms": floor.p99, "rps_8_clients": floor_rps}
+        run.floor = {
+            "p50_ms": floor.p50,
+            "p95_ms": floor.p95,
+            "p99_ms": floor.p99,
+            "rps_8_clients": floor_rps,
+        }
         print(f"  /healthz p95 {floor.p95:.1f} ms, {floor_rps:.0f} req/s")
         for page in targets.pages(fixtures):
             client = clients.get(page.user)
@@ -198,11 +227,23 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
                 continue
             latency = measure_latency(client, page.path, args.requests)
             rps, errors = measure_throughput(client, page.path, 8, args.seconds)
-            result = PageResult(page.name, page.user, page.path, latency.p50, latency.p95, latency.p99,
-                                rps, rps / floor_rps if floor_rps else 0.0, latency.errors + errors)
+            result = PageResult(
+                page.name,
+                page.user,
+                page.path,
+                latency.p50,
+                latency.p95,
+                latency.p99,
+                rps,
+                rps / floor_rps if floor_rps else 0.0,
+                latency.errors + errors,
+            )
             run.pages.append(result)
-            print(f"  {page.name}: p95 {latency.p95:.1f} ms, {rps:.0f} req/s ({result.ratio_to_floor:.0%} of floor)"
-                  + (f", {result.errors} errors" if result.errors else ""))
+            print(
+                f"  {page.name}: p95 {latency.p95:.1f} ms, {rps:.0f} req/s "
+                f"({result.ratio_to_floor:.0%} of floor)"
+                + (f", {result.errors} errors" if result.errors else "")
+            )
     finally:
         sampler.running = False
         os.killpg(server.pid, signal.SIGTERM)
@@ -223,8 +264,12 @@ def write_results(run: Run) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=60, help="timed requests per page, one client")
-    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per page with 8 clients")
+    parser.add_argument(
+        "--requests", type=int, default=60, help="timed requests per page, one client"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="seconds per page with 8 clients"
+    )
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
     args = parser.parse_args()
     DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,9 @@ class Client:
             return {}
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
 
-    def request(self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         headers = {**self.headers, **self._cookie_header(), **(extra or {})}
         try:
             self.connection.request(method, path, body=body, headers=headers)
@@ -99,7 +101,9 @@ def measure_latency(client: Client, path: str, count: int, warmup: int = 5) -> L
     )
 
 
-def measure_throughput(client: Client, path: str, clients: int, seconds: float) -> tuple[float, int]:
+def measure_throughput(
+    client: Client, path: str, clients: int, seconds: float
+) -> tuple[float, int]:
     """Requests per second with `clients` concurrent keep-alive connections."""
     done = [0] * clients
     errors = [0] * clients

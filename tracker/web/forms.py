@@ -1,13 +1,14 @@
-"""The base form every page uses."""
+"""The base form every page uses, and helpers shared between areas."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import g
 from flask_wtf import FlaskForm
-from wtforms import Field, ValidationError
+from wtforms import Field, StringField, TextAreaField, ValidationError
 
 from tracker.domain.registers import InvalidValue
 
@@ -15,6 +16,19 @@ EXPIRED_MESSAGE = (
     "This page timed out to keep your information secure. "
     "Check your answers and submit the form again."
 )
+
+
+# C0 and C1 control characters: never typed, only pasted or forged. PostgreSQL cannot store
+# NUL at all. Text areas may keep tabs and line breaks.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTERS_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(field: Field) -> bool:
+    pattern = (
+        _CONTROL_CHARACTERS_MULTILINE if isinstance(field, TextAreaField) else _CONTROL_CHARACTERS
+    )
+    return any(isinstance(raw, str) and pattern.search(raw) for raw in field.raw_data or [])
 
 
 class NhsForm(FlaskForm):
@@ -32,6 +46,15 @@ class NhsForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators=extra_validators)
+        for field in self:
+            if isinstance(field, StringField) and has_control_characters(field):
+                # Checked after the field's own validators, whose message may be clearer.
+                if not field.errors:
+                    field.errors = [
+                        f"{field.label.text} contains characters that are not allowed. "
+                        "Type it in again rather than pasting it"
+                    ]
+                valid = False
         if not valid:
             csrf_field = self._fields.get("csrf_token")
             if csrf_field is not None and csrf_field.errors:

@@ -116,6 +116,19 @@ def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
     return params
 
 
+def _as_group(params: dict[str, Any]) -> dict[str, Any]:
+    """Radios and checkboxes: the wrapper takes no id (the first item has the field's id, so
+    a second one would duplicate it and steal its label) and no aria-required (not allowed
+    on a plain div; the items are the controls)."""
+    params.pop("id", None)
+    attributes = params.get("attributes")
+    if attributes is not None:
+        attributes.pop("aria-required", None)
+        if not attributes:
+            params.pop("attributes")
+    return params
+
+
 def _input_type(field: Field) -> str:
     if isinstance(field, EmailField):
         return "email"
@@ -181,7 +194,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
         params.setdefault("rows", 5)
         return _macro("textarea")(_merge(params, overrides))
     if isinstance(field, BooleanField):
-        params = _common(field, label_as_legend=False)
+        params = _as_group(_common(field, label_as_legend=False))
         params.pop("label", None)
         params["idPrefix"] = field.id
         params["items"] = [
@@ -199,7 +212,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
     ):
         return _checkboxes(field, overrides)
     if isinstance(field, RadioField):
-        params = _common(field, label_as_legend=True)
+        params = _as_group(_common(field, label_as_legend=True))
         params["idPrefix"] = field.id
         selected = _selected(field)
         params["items"] = [
@@ -230,7 +243,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
 
 
 def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup:
-    params = _common(field, label_as_legend=True)
+    params = _as_group(_common(field, label_as_legend=True))
     params["idPrefix"] = field.id
     selected = _selected(field)
     params["items"] = [

@@ -169,7 +169,15 @@ def show(organisation_id: int) -> str:
 @roles_required(*REGISTER_EDITORS)
 def edit(organisation_id: int) -> Response | str:
     organisation = _organisation_or_404(organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(
+        data={
+            "name": organisation.name,
+            "org_type": organisation.org_type,
+            "ods_code": organisation.ods_code or "",
+            "website": organisation.website or "",
+            "notes": organisation.notes or "",
+        }
+    )
     if form.validate_on_submit():
         try:
             service.update(organisation, form.data_for_service())

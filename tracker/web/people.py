@@ -96,6 +96,7 @@ class PersonForm(NhsForm):
     preferred_channel = SelectField(
         "Preferred way to be briefed (optional)",
         choices=[SelectChoice("", "No preference"), *CHANNEL_CHOICES],
+        default="",
         invalid_choice_message="Select a briefing channel from the list",
     )
     influence = RadioField(
@@ -187,8 +188,29 @@ def _person_or_404(person_id: int) -> Person:
     return person
 
 
+def _initial(person: Person | None, organisation_id: int | None) -> dict[str, object]:
+    """Form data for the GET: stored values as the fields expect them (text, never None)."""
+    if person is None:
+        return {"organisation_id": str(organisation_id or "")}
+    return {
+        "full_name": person.full_name,
+        "job_title": person.job_title or "",
+        "organisation_id": str(person.organisation_id),
+        "email": person.email or "",
+        "phone": person.phone or "",
+        "professional_group": person.professional_group,
+        "preferred_channel": person.preferred_channel or "",
+        "influence": str(person.influence),
+        "interest": str(person.interest),
+        "is_main_contact": person.is_main_contact,
+        "notes": person.notes or "",
+        "user_id": str(person.user_id or ""),
+        "pa_ids": [user.id for user in person.pas],
+    }
+
+
 def _build_form(person: Person | None, organisation_id: int | None = None) -> PersonForm:
-    form = PersonForm(obj=person)
+    form = PersonForm(data=_initial(person, organisation_id))
     current_org = person.organisation_id if person is not None else None
     form.organisation_id.choices = [
         SelectChoice("", "Choose an organisation"),
@@ -213,17 +235,6 @@ def _build_form(person: Person | None, organisation_id: int | None = None) -> Pe
             SelectChoice(str(u.id), f"{u.display_name} ({u.email})")
             for u in service.pa_users(include=current_pas)
         ]
-    if not form.is_submitted():
-        if person is not None:
-            form.organisation_id.data = str(person.organisation_id)
-            form.influence.data = str(person.influence)
-            form.interest.data = str(person.interest)
-            form.preferred_channel.data = person.preferred_channel or ""
-            if form.user_id is not None:
-                form.user_id.data = str(person.user_id or "")
-                form.pa_ids.data = [u.id for u in person.pas]
-        elif organisation_id is not None:
-            form.organisation_id.data = str(organisation_id)
     return form
 
 

@@ -128,6 +128,7 @@ class PersonForm(NhsForm):
     user_id = SelectField(
         "Their No Surprises account (optional)",
         description="Link the person to the account they sign in with, if they use the app.",
+        default="",
         invalid_choice_message="Select an account from the list",
     )
     pa_ids = SelectMultipleField(

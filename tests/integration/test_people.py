@@ -331,3 +331,55 @@ def test_export_people(app, sign_in, crowd, make_person):
     assert rows[1][2] == "'@SUM(1)"
     assert rows[1][4] == "'+44 1632 960000"
     assert len(rows) == 2
+
+
+def test_form_ids_are_unique_so_error_links_land_on_the_field(app, sign_in, make_user, valid):
+    make_user(Role.PA, display_name="Pat One")
+    make_user(Role.PA, display_name="Pat Two")
+    admin = sign_in(Role.ADMIN)
+    page = admin.post("/people/new", {**valid, "influence": ""}).get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert duplicates == set()
+    assert 'id="influence" name="influence" type="radio"' in page
+    assert 'id="pa_ids-2"' in page
+
+
+def test_lists_do_not_query_per_row(app, sign_in, make_org):
+    """The list pages cost the same number of queries for 3 rows as for 25 (no N+1)."""
+    from sqlalchemy import event
+
+    viewer = sign_in(Role.VIEWER)
+
+    def queries(path: str) -> int:
+        statements: list[str] = []
+
+        def record(*args):
+            statements.append(args[2])
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert viewer.client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    def add(count: int, start: int) -> None:
+        with app.app_context():
+            from tracker.services import organisations as organisation_service
+
+            for n in range(start, start + count):
+                organisation = organisation_service.create(
+                    organisation_service.OrganisationData(name=f"Org {n}", org_type="other")
+                )
+                service.create(
+                    service.PersonData(full_name=f"P {n}", organisation_id=organisation.id)
+                )
+            db.session.commit()
+
+    add(3, 0)
+    few = (queries("/people/"), queries("/organisations/"))
+    add(25, 3)
+    assert (queries("/people/"), queries("/organisations/")) == few

@@ -182,3 +182,14 @@ def test_pa_cannot_change_pas_or_account_links(app, sign_in, make_user, make_per
         assert person.full_name == "Chief Executive Officer"
         assert person.user_id == leader_user.id
         assert [u.id for u in person.pas] == [pa_user.id]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_and_home_cards_for_every_role(sign_in, role):
+    auth = sign_in(role)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert 'href="/organisations/"' in page
+    assert 'href="/people/"' in page
+    header = page.split("</header>")[0]
+    assert ">Organisations<" in header.replace("\n", "").replace(" ", "")
+    assert ">People<" in header.replace("\n", "").replace(" ", "")

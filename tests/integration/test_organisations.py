@@ -333,3 +333,20 @@ def test_show_lists_people_including_archived(app, sign_in, make_org, make_perso
     assert "Chief Nurse" in page
     assert "Main contact" in page
     assert "Archived Person" in page
+
+
+def test_a_clash_at_the_database_is_explained_not_a_crash(app, leader, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    def clash(_data):
+        raise IntegrityError("INSERT", {}, Exception("unique"))
+
+    monkeypatch.setattr(service, "create", clash)
+    response = leader.post("/organisations/new", VALID)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert error_summary(page) == [
+        "Someone else saved a record with the same details a moment ago, so this was not "
+        "saved. Check the list, then try again"
+    ]
+    assert input_value(page, "name") == VALID["name"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -41,7 +42,13 @@ from tracker.web.permissions import (
     can_curate_registers,
     roles_required,
 )
-from tracker.web.registers import ConfirmForm, confirm_page, csv_download, duplicate_error
+from tracker.web.registers import (
+    CONCURRENT_CHANGE,
+    ConfirmForm,
+    confirm_page,
+    csv_download,
+    duplicate_error,
+)
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -297,14 +304,17 @@ def new() -> Response | str:
         try:
             person = service.create(form.data_for_service())
             _save_links(form, person)
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
         except service.RegisterError as error:
             db.session.rollback()
             form.add_error(error.field, str(error))
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{person.full_name} has been added.", "success")
             return redirect(url_for(".show", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
@@ -331,14 +341,17 @@ def edit(person_id: int) -> Response | str:
         try:
             service.update(person, form.data_for_service())
             _save_links(form, person)
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
         except service.RegisterError as error:
             db.session.rollback()
             form.add_error(error.field, str(error))
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{person.full_name} has been saved.", "success")
             return redirect(url_for(".show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)

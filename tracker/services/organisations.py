@@ -144,10 +144,6 @@ def for_export(filters: OrganisationFilters) -> list[Organisation]:
     return list(db.session.scalars(statement))
 
 
-def count_matching(filters: OrganisationFilters) -> int:
-    return count(_filtered(filters))
-
-
 def get(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 

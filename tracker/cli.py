@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import datetime
+from typing import BinaryIO
 
 import click
 from flask import Flask, current_app
@@ -168,11 +169,11 @@ def import_people_command(
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(["organisations", "people"]))
-@click.argument("path", required=False, type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", required=False, default="-", type=click.File("wb", lazy=True))
 @click.option("--include-archived", is_flag=True, help="Include archived records.")
 @with_appcontext
-def export_command(kind: str, path: str | None, include_archived: bool) -> None:
-    """Export organisations or people as CSV (UTF-8 with BOM) to PATH, or to standard output."""
+def export_command(kind: str, output: BinaryIO, include_archived: bool) -> None:
+    """Export organisations or people as CSV (UTF-8 with BOM) to OUTPUT, or standard output."""
     from tracker.services import csv_export
     from tracker.services import organisations as organisation_service
     from tracker.services import people as people_service
@@ -193,12 +194,11 @@ def export_command(kind: str, path: str | None, include_archived: bool) -> None:
             people_service.EXPORT_HEADERS, people_service.export_rows(people)
         )
         count = len(people)
-    if path is None:
-        click.get_binary_stream("stdout").write(data)
-    else:
-        with open(path, "wb") as handle:
-            handle.write(data)
-        click.echo(f"Exported {count} {kind} to {path}.", err=True)
+    output.write(data)
+    output.flush()
+    name = getattr(output, "name", "-")
+    if name not in {"-", "<stdout>"}:
+        click.echo(f"Exported {count} {kind} to {name}.", err=True)
 
 
 def init_app(app: Flask) -> None:

@@ -125,11 +125,12 @@ def clean_website(value: str | None) -> str | None:
     return text
 
 
-def clean_score(value: str | int | None, what: str) -> int:
+def clean_score(value: str | int | None) -> int:
+    """Influence and interest: 1 (lowest) to 5 (highest)."""
     text = str(value if value is not None else "").strip()
     if text.isdigit() and 1 <= int(text) <= 5:
         return int(text)
-    raise InvalidValue(f"'{text}' is not a {what} score. Use a whole number from 1 to 5")
+    raise InvalidValue(f"'{text}' is not a whole number from 1 to 5")
 
 
 def clean_yes_no(value: str | None) -> bool:

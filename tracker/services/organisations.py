@@ -144,10 +144,6 @@ def for_export(filters: OrganisationFilters) -> list[Organisation]:
     return list(db.session.scalars(statement))
 
 
-def count_matching(filters: OrganisationFilters) -> int:
-    return count(_filtered(filters))
-
-
 def get(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 
@@ -180,10 +176,8 @@ def people_of(organisation: Organisation, include_archived: bool = False) -> lis
 def _check_unique(data: OrganisationData, exclude: Organisation | None = None) -> None:
     clash = get_by_name(data.name)
     if clash is not None and clash is not exclude:
-        archived = " archived" if clash.is_archived else "n"
-        raise DuplicateError(
-            f"A{archived} organisation with this name already exists", "name", clash
-        )
+        article = "An archived" if clash.is_archived else "An"
+        raise DuplicateError(f"{article} organisation with this name already exists", "name", clash)
     if data.ods_code:
         clash = get_by_ods_code(data.ods_code)
         if clash is not None and clash is not exclude:

@@ -107,6 +107,11 @@ def preview(kind_name: str, token: str) -> Response | str:
                 "The file still has problems, so nothing was imported. "
                 "Correct them in your spreadsheet and upload it again",
             )
+        elif not plan.has_changes:
+            csv_import.discard_upload(batch)
+            db.session.commit()
+            flash("Nothing was imported: every row already matches the register.", "info")
+            return redirect(url_for(f"{kind.endpoint}.index"))
         else:
             try:
                 result = csv_import.apply_plan(plan)

@@ -95,7 +95,11 @@ def _error_message(error: str) -> dict[str, Any]:
 
 
 def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
-    params: dict[str, Any] = {"id": field.id, "name": field.name}
+    params: dict[str, Any] = {"name": field.name}
+    if not label_as_legend and not isinstance(field, BooleanField):
+        # Radios and checkboxes give their first item the field id; an id on the wrapper
+        # as well would duplicate it and send error summary links to the wrong element.
+        params["id"] = field.id
     label = {"text": field.label.text}
     if label_as_legend:
         params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}

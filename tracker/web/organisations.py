@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -24,7 +25,13 @@ from tracker.web import imports
 from tracker.web.forms import NhsForm, domain_rule
 from tracker.web.listing import list_url, pagination, sort_headers
 from tracker.web.permissions import REGISTER_CURATORS, REGISTER_EDITORS, roles_required
-from tracker.web.registers import ConfirmForm, confirm_page, csv_download, duplicate_error
+from tracker.web.registers import (
+    CONCURRENT_CHANGE,
+    ConfirmForm,
+    confirm_page,
+    csv_download,
+    duplicate_error,
+)
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -143,11 +150,14 @@ def new() -> Response | str:
     if form.validate_on_submit():
         try:
             organisation = service.create(form.data_for_service())
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{organisation.name} has been added.", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -169,15 +179,26 @@ def show(organisation_id: int) -> str:
 @roles_required(*REGISTER_EDITORS)
 def edit(organisation_id: int) -> Response | str:
     organisation = _organisation_or_404(organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(
+        data={
+            "name": organisation.name,
+            "org_type": organisation.org_type,
+            "ods_code": organisation.ods_code or "",
+            "website": organisation.website or "",
+            "notes": organisation.notes or "",
+        }
+    )
     if form.validate_on_submit():
         try:
             service.update(organisation, form.data_for_service())
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{organisation.name} has been saved.", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=organisation)

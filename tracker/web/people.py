@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -41,7 +42,13 @@ from tracker.web.permissions import (
     can_curate_registers,
     roles_required,
 )
-from tracker.web.registers import ConfirmForm, confirm_page, csv_download, duplicate_error
+from tracker.web.registers import (
+    CONCURRENT_CHANGE,
+    ConfirmForm,
+    confirm_page,
+    csv_download,
+    duplicate_error,
+)
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -96,6 +103,7 @@ class PersonForm(NhsForm):
     preferred_channel = SelectField(
         "Preferred way to be briefed (optional)",
         choices=[SelectChoice("", "No preference"), *CHANNEL_CHOICES],
+        default="",
         invalid_choice_message="Select a briefing channel from the list",
     )
     influence = RadioField(
@@ -127,6 +135,7 @@ class PersonForm(NhsForm):
     user_id = SelectField(
         "Their No Surprises account (optional)",
         description="Link the person to the account they sign in with, if they use the app.",
+        default="",
         invalid_choice_message="Select an account from the list",
     )
     pa_ids = SelectMultipleField(
@@ -187,8 +196,29 @@ def _person_or_404(person_id: int) -> Person:
     return person
 
 
+def _initial(person: Person | None, organisation_id: int | None) -> dict[str, object]:
+    """Form data for the GET: stored values as the fields expect them (text, never None)."""
+    if person is None:
+        return {"organisation_id": str(organisation_id or "")}
+    return {
+        "full_name": person.full_name,
+        "job_title": person.job_title or "",
+        "organisation_id": str(person.organisation_id),
+        "email": person.email or "",
+        "phone": person.phone or "",
+        "professional_group": person.professional_group,
+        "preferred_channel": person.preferred_channel or "",
+        "influence": str(person.influence),
+        "interest": str(person.interest),
+        "is_main_contact": person.is_main_contact,
+        "notes": person.notes or "",
+        "user_id": str(person.user_id or ""),
+        "pa_ids": [user.id for user in person.pas],
+    }
+
+
 def _build_form(person: Person | None, organisation_id: int | None = None) -> PersonForm:
-    form = PersonForm(obj=person)
+    form = PersonForm(data=_initial(person, organisation_id))
     current_org = person.organisation_id if person is not None else None
     form.organisation_id.choices = [
         SelectChoice("", "Choose an organisation"),
@@ -213,17 +243,6 @@ def _build_form(person: Person | None, organisation_id: int | None = None) -> Pe
             SelectChoice(str(u.id), f"{u.display_name} ({u.email})")
             for u in service.pa_users(include=current_pas)
         ]
-    if not form.is_submitted():
-        if person is not None:
-            form.organisation_id.data = str(person.organisation_id)
-            form.influence.data = str(person.influence)
-            form.interest.data = str(person.interest)
-            form.preferred_channel.data = person.preferred_channel or ""
-            if form.user_id is not None:
-                form.user_id.data = str(person.user_id or "")
-                form.pa_ids.data = [u.id for u in person.pas]
-        elif organisation_id is not None:
-            form.organisation_id.data = str(organisation_id)
     return form
 
 
@@ -285,14 +304,17 @@ def new() -> Response | str:
         try:
             person = service.create(form.data_for_service())
             _save_links(form, person)
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
         except service.RegisterError as error:
             db.session.rollback()
             form.add_error(error.field, str(error))
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{person.full_name} has been added.", "success")
             return redirect(url_for(".show", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
@@ -319,14 +341,17 @@ def edit(person_id: int) -> Response | str:
         try:
             service.update(person, form.data_for_service())
             _save_links(form, person)
+            db.session.commit()
         except service.DuplicateError as error:
             db.session.rollback()
             duplicate_error(form, error)
         except service.RegisterError as error:
             db.session.rollback()
             form.add_error(error.field, str(error))
+        except IntegrityError:
+            db.session.rollback()
+            form.add_error(None, CONCURRENT_CHANGE)
         else:
-            db.session.commit()
             flash(f"{person.full_name} has been saved.", "success")
             return redirect(url_for(".show", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)

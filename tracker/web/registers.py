@@ -14,6 +14,12 @@ from tracker.services.organisations import DuplicateError
 from tracker.web.forms import NhsForm
 from tracker.web.nhs import LinkedError
 
+# Two people saving the same name or email at the same moment: the database refuses one.
+CONCURRENT_CHANGE = (
+    "Someone else saved a record with the same details a moment ago, so this was not saved. "
+    "Check the list, then try again"
+)
+
 
 class ConfirmForm(NhsForm):
     pass

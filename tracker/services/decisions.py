@@ -85,7 +85,7 @@ class ChangeResult:
 
 def lead_time_policy() -> dict[str, int]:
     stored = dict(
-        db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)).tuples().all()
+        db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)).all()
     )
     return {kind.value: stored.get(kind.value, DEFAULT_LEAD_TIME) for kind in DecisionKind}
 
@@ -521,7 +521,7 @@ def pending_count(decision_ids: Iterable[int]) -> dict[int, int]:
         )
         .group_by(BriefingRequirement.decision_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def recompute_future_pending(actor: User) -> int:

@@ -129,6 +129,12 @@ def test_a_second_move_replaces_the_first_rounds_pending_update(app: Flask, movi
         first = requirement_for(moving.decision_id, moving.cast.bob_id, update_round=1)
         assert first.status == "not_required"
         assert first.status_reason == "Replaced by a later change"
+        (replaced,) = audit_rows(moving.decision_id, "status_changed")
+        assert replaced.entity_id == first.id
+        assert replaced.changes == {
+            "status": ["pending", "not_required"],
+            "status_reason": [None, "Replaced by a later change"],
+        }
         second = requirement_for(moving.decision_id, moving.cast.bob_id, update_round=2)
         assert second.status == "pending"
         assert second.brief_by == date(2027, 4, 20)

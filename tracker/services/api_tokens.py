@@ -94,8 +94,8 @@ def revoke(actor: User, token: ApiToken) -> None:
     db.session.flush()
 
 
-def authenticate(secret: str, now: datetime | None = None) -> ApiToken | None:
-    """The live token with this secret whose user is active, or None."""
+def authenticate(secret: str) -> ApiToken | None:
+    """The live token with this secret whose user is active, or None. See also `touch`."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     digest = hash_secret(secret)
@@ -108,7 +108,6 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiToken | None:
         return None
     if token.revoked_at is not None or not token.user.is_active:
         return None
-    touch(token, now or utcnow())
     return token
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import flask_smorest
 from flask import current_app, request
 from flask_smorest import abort
-from marshmallow import Schema
+from marshmallow import RAISE, Schema
 
 from tracker.api import auth
 from tracker.api.errors import API_PREFIX
@@ -50,6 +50,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
             return func
 
         return decorator
+
+    def query(self, schema: type[Schema]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Parse and validate the query string; unknown parameters are refused by name,
+        so a mistyped filter is an error rather than silently ignored."""
+        return self.arguments(schema, location="query", unknown=RAISE)
 
     def json_body(
         self, schema: type[Schema] | Schema, *, example: dict[str, Any] | None = None

@@ -104,7 +104,7 @@ def _briefer(user: User, values: dict[str, Any], chosen: list[Decision]) -> Pers
 
 @bp.route("")
 class Briefings(MethodView):
-    @bp.arguments(schemas.BriefingQuerySchema, location="query")
+    @bp.query(schemas.BriefingQuerySchema)
     @bp.response(
         200, schemas.page_schema(schemas.BriefingSchema, "BriefingPage"), headers=LINK_HEADER
     )

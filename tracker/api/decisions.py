@@ -143,7 +143,7 @@ def _add_partners(user: User, decision: Decision, partners: list[PartnerInput]) 
 
 @bp.route("")
 class Decisions(MethodView):
-    @bp.arguments(schemas.DecisionQuerySchema, location="query")
+    @bp.query(schemas.DecisionQuerySchema)
     @bp.response(
         200, schemas.page_schema(schemas.DecisionSchema, "DecisionPage"), headers=LINK_HEADER
     )

@@ -70,7 +70,7 @@ def _save(organisation: Organisation | None, values: dict[str, Any]) -> Organisa
 
 @bp.route("")
 class Organisations(MethodView):
-    @bp.arguments(schemas.OrganisationQuerySchema, location="query")
+    @bp.query(schemas.OrganisationQuerySchema)
     @bp.response(
         200,
         schemas.page_schema(schemas.OrganisationSchema, "OrganisationPage"),

@@ -91,7 +91,7 @@ def _save(person: Person | None, values: dict[str, Any]) -> Person:
 
 @bp.route("")
 class People(MethodView):
-    @bp.arguments(schemas.PersonQuerySchema, location="query")
+    @bp.query(schemas.PersonQuerySchema)
     @bp.response(200, schemas.page_schema(schemas.PersonSchema, "PersonPage"), headers=LINK_HEADER)
     @bp.errors(422)
     def get(self, query: dict[str, Any]) -> Any:

@@ -185,10 +185,7 @@ class PaginationSchema(Schema):
     total_pages = fields.Integer(required=True)
 
 
-class PageQuerySchema(Schema):
-    """Query strings: unknown parameters are ignored (webargs' rule for the query), so
-    cache-busting parameters do no harm; the known ones are validated."""
-
+class PageQuerySchema(StrictSchema):
     page = fields.Integer(
         load_default=1, validate=Range(1, MAX_PAGE), metadata={"description": "Page number"}
     )

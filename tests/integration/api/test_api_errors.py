@@ -162,12 +162,11 @@ def test_422_for_nested_and_domain_rules(api_as, world):
 
 def test_422_for_bad_query_parameters(api):
     body = _error(
-        # Unknown parameters are ignored (like cache-busters); known ones are checked.
         api.get("/api/v1/decisions?per_page=201&page=0&event_from=yesterday&colour=red"),
         422,
         "validation_failed",
     )
-    assert set(body["fields"]) == {"per_page", "page", "event_from"}
+    assert set(body["fields"]) == {"per_page", "page", "event_from", "colour"}
 
 
 def test_text_postgresql_cannot_store_is_refused_not_a_500(api):

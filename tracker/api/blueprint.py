@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -84,7 +83,3 @@ def refuse_body_unless_json() -> None:
     """For actions without a body (archive, restore): an empty body, or JSON, is fine."""
     if (request.content_length or 0) > 0 and request.mimetype != JSON_TYPES[0]:
         abort(415, message=f"Send no body, or a JSON one ({JSON_TYPES[0]}).")
-
-
-def status_name(status: int) -> str:
-    return http.HTTPStatus(status).phrase

@@ -44,7 +44,7 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from tracker import cli, database, models  # noqa: F401  (models: the whole schema for Alembic)
+    from tracker import api, cli, database, models  # noqa: F401  (models: the whole schema)
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.security import headers
     from tracker.web import register_web
@@ -57,5 +57,6 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
     login_manager.init_app(app)
     headers.init_app(app)
     register_web(app)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""flask commands: create-user, demo-data, import, export."""
+"""flask commands: create-user, create-token, demo-data, import, export."""
 
 from __future__ import annotations
 
@@ -51,6 +51,32 @@ def create_user_command(email: str, display_name: str, role: str, password_stdin
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default="Command line", show_default=True, help="What uses the token.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Create a personal access token for the API; it is printed once, never stored."""
+    from tracker.services import api_tokens
+
+    user = user_service.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no user with the email address {email}.")
+    if not user.is_active:
+        raise click.ClickException(f"{user.email} is disabled; their tokens would not work.")
+    try:
+        token, secret = api_tokens.create_token(user, name)
+    except api_tokens.TokenError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Created token “{token.name}” for {user.email}. Copy it now: it is not shown again.",
+        err=True,
+    )
+    click.echo(secret)
 
 
 @click.command("demo-data")
@@ -203,6 +229,7 @@ def export_command(kind: str, output: BinaryIO, include_archived: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_group)
     app.cli.add_command(export_command)

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import every model here so Alembic sees the whole schema."""
 
+from tracker.models.api_token import ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.briefing import Briefing, briefing_attendee, briefing_decision
@@ -42,6 +43,7 @@ __all__ = [
     "REQUIREMENT_STATUS_LABELS",
     "ROLE_LABELS",
     "SENSITIVITY_LABELS",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Briefing",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
@@ -18,8 +18,12 @@ from tracker.models import (
     Person,
     RequirementStatus,
     User,
+    briefing_attendee,
+    briefing_decision,
+    utcnow,
 )
-from tracker.services import audit
+from tracker.services import audit, permissions, visibility
+from tracker.services.paging import Page, paginate
 
 BRIEFING_FIELDS = (
     "occurred_at",
@@ -64,6 +68,8 @@ def qualifies(requirement: BriefingRequirement, occurred_at: datetime) -> bool:
 
 def _apply(briefing: Briefing, data: BriefingInput) -> None:
     Channel(data.channel)
+    if data.occurred_at > utcnow():
+        raise BriefingError("The briefing must have already happened", "occurred_at")
     if not data.person_ids:
         raise BriefingError("Select who was briefed", "person_ids")
     people = list(db.session.scalars(select(Person).where(Person.id.in_(data.person_ids))))
@@ -236,3 +242,83 @@ def get_briefing(briefing_id: int) -> Briefing | None:
             selectinload(Briefing.decisions),
         )
     )
+
+
+# --- who may see and change a briefing ---------------------------------------------------
+
+
+def visible_clause(user: User, now: datetime | None = None) -> ColumnElement[bool]:
+    """A briefing about a confidential decision is as confidential as the decision.
+
+    Visible when none of its decisions is hidden from `user` (general contacts, about no
+    decision, are visible to everyone signed in).
+    """
+    visible_decisions = select(Decision.id).where(visibility.visible_clause(user, now))
+    hidden_briefings = select(briefing_decision.c.briefing_id).where(
+        briefing_decision.c.decision_id.not_in(visible_decisions)
+    )
+    return Briefing.id.not_in(hidden_briefings)
+
+
+def can_see(user: User, briefing: Briefing) -> bool:
+    return all(visibility.can_see(user, decision) for decision in briefing.decisions)
+
+
+def get_visible(user: User, briefing_id: int) -> Briefing | None:
+    """The briefing if `user` may see it; None otherwise (the caller answers 404)."""
+    briefing = get_briefing(briefing_id)
+    if briefing is None or not can_see(user, briefing):
+        return None
+    return briefing
+
+
+def can_edit(user: User, briefing: Briefing) -> bool:
+    return permissions.can_edit_briefing(user, briefing.logged_by_user_id)
+
+
+def on_behalf_of_for(actor: User, briefed_by: Person | None) -> int | None:
+    """A briefing logged by someone other than the briefer is logged on the briefer's behalf."""
+    if briefed_by is None or briefed_by.user_id == actor.id:
+        return None
+    return briefed_by.id
+
+
+@dataclass(frozen=True)
+class BriefingFilters:
+    decision_id: int | None = None
+    person_id: int | None = None
+    # Briefings from (inclusive) and to (exclusive) these instants.
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+
+
+def page_by_id(user: User, filters: BriefingFilters, page: int, per_page: int) -> Page[Briefing]:
+    """Visible matching briefings in id order (for the API)."""
+    conditions = [visible_clause(user)]
+    if filters.decision_id is not None:
+        conditions.append(
+            Briefing.id.in_(
+                select(briefing_decision.c.briefing_id).where(
+                    briefing_decision.c.decision_id == filters.decision_id
+                )
+            )
+        )
+    if filters.person_id is not None:
+        conditions.append(
+            Briefing.id.in_(
+                select(briefing_attendee.c.briefing_id).where(
+                    briefing_attendee.c.person_id == filters.person_id
+                )
+            )
+        )
+    if filters.occurred_from is not None:
+        conditions.append(Briefing.occurred_at >= filters.occurred_from)
+    if filters.occurred_to is not None:
+        conditions.append(Briefing.occurred_at < filters.occurred_to)
+    statement = (
+        select(Briefing)
+        .where(*conditions)
+        .options(selectinload(Briefing.attendees), selectinload(Briefing.decisions))
+        .order_by(Briefing.id)
+    )
+    return paginate(statement, page, per_page)

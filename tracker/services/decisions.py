@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.brief_by import brief_by_date, event_local_date, update_brief_by
@@ -26,7 +26,8 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.services import audit, calendar
+from tracker.services import audit, calendar, visibility
+from tracker.services.paging import Page, paginate
 
 DEFAULT_LEAD_TIME = 5
 
@@ -119,18 +120,20 @@ def set_lead_time_policy(actor: User, values: dict[str, int]) -> None:
 # --- reading ---------------------------------------------------------------------------
 
 
+# Everything a decision's page, or its API representation, reads: no lazy loads per row.
+ASSESSMENT_LOADS = (
+    selectinload(Decision.requirements)
+    .selectinload(BriefingRequirement.person)
+    .selectinload(Person.organisation),
+    selectinload(Decision.team),
+    selectinload(Decision.surprises).selectinload(SurpriseReport.person),
+    selectinload(Decision.owner).selectinload(Person.pas),
+)
+
+
 def load_for_page(decision_id: int) -> Decision | None:
     return db.session.scalar(
-        select(Decision)
-        .where(Decision.id == decision_id)
-        .options(
-            selectinload(Decision.requirements)
-            .selectinload(BriefingRequirement.person)
-            .selectinload(Person.organisation),
-            selectinload(Decision.team),
-            selectinload(Decision.surprises).selectinload(SurpriseReport.person),
-            selectinload(Decision.owner).selectinload(Person.pas),
-        )
+        select(Decision).where(Decision.id == decision_id).options(*ASSESSMENT_LOADS)
     )
 
 
@@ -180,8 +183,11 @@ def _apply(decision: Decision, data: DecisionInput) -> None:
 def _validate(data: DecisionInput) -> None:
     if not 1 <= data.lead_time <= 60:
         raise DecisionError("Lead time must be between 1 and 60 working days", "lead_time")
-    if data.sensitivity == Sensitivity.EMBARGOED.value and data.embargo_lifts_at is None:
-        raise DecisionError("Enter when the embargo lifts", "embargo_lifts_at")
+    if data.sensitivity == Sensitivity.EMBARGOED.value:
+        if data.embargo_lifts_at is None:
+            raise DecisionError("Enter when the embargo lifts", "embargo_lifts_at")
+        if data.embargo_lifts_at > data.event_at:
+            raise DecisionError("The embargo must lift on or before the event", "embargo_lifts_at")
     owner = db.session.get(Person, data.owner_person_id)
     if owner is None or owner.is_archived:
         raise DecisionError("Select who owns this decision", "owner_person_id")
@@ -196,6 +202,9 @@ def create_decision(actor: User, data: DecisionInput) -> Decision:
     _apply(decision, data)
     db.session.add(decision)
     db.session.flush()
+    if not visibility.can_edit(actor, decision):
+        # Whoever logs a decision for someone else can keep working on it.
+        decision.team.append(actor)
     audit.record(
         actor=actor,
         entity_type="decision",
@@ -559,9 +568,7 @@ def recompute_future_pending(actor: User) -> int:
 
 def owner_choices(user: User) -> list[Person]:
     """People who can own a decision: leaders who use the app (and those a PA assists)."""
-    from tracker.services.visibility import circle_person_ids
-
-    circle = circle_person_ids(user)
+    circle = visibility.circle_person_ids(user)
     query = (
         select(Person)
         .outerjoin(User, User.id == Person.user_id)
@@ -573,12 +580,10 @@ def owner_choices(user: User) -> list[Person]:
 
 
 def default_owner_id(user: User) -> int | None:
-    from tracker.services.visibility import circle_person_ids
-
     own = db.session.scalar(select(Person.id).where(Person.user_id == user.id))
     if own is not None:
         return own
-    circle = circle_person_ids(user)
+    circle = visibility.circle_person_ids(user)
     return circle[0] if circle else None
 
 
@@ -601,6 +606,9 @@ class DecisionFilters:
     when: str = "upcoming"  # upcoming, past or all
     page: int = 1
     per_page: int = 25
+    # Events from (inclusive) and to (exclusive) these instants.
+    event_from: datetime | None = None
+    event_to: datetime | None = None
 
 
 @dataclass
@@ -616,11 +624,8 @@ class DecisionPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def search(user: User, filters: DecisionFilters, now: datetime | None = None) -> DecisionPage:
-    from tracker.services.visibility import visible_clause
-
-    now = now or utcnow()
-    conditions = [visible_clause(user, now)]
+def _conditions(user: User, filters: DecisionFilters, now: datetime) -> list[ColumnElement[bool]]:
+    conditions = [visibility.visible_clause(user, now)]
     if filters.q:
         conditions.append(Decision.title.ilike(f"%{_escape_like(filters.q)}%", escape="\\"))
     if filters.status:
@@ -629,12 +634,21 @@ def search(user: User, filters: DecisionFilters, now: datetime | None = None) ->
         conditions.append(Decision.kind == filters.kind)
     if filters.owner_id:
         conditions.append(Decision.owner_person_id == filters.owner_id)
-    order = Decision.event_at.asc()
     if filters.when == "upcoming":
         conditions.append(Decision.event_at >= now)
     elif filters.when == "past":
         conditions.append(Decision.event_at < now)
-        order = Decision.event_at.desc()
+    if filters.event_from is not None:
+        conditions.append(Decision.event_at >= filters.event_from)
+    if filters.event_to is not None:
+        conditions.append(Decision.event_at < filters.event_to)
+    return conditions
+
+
+def search(user: User, filters: DecisionFilters, now: datetime | None = None) -> DecisionPage:
+    now = now or utcnow()
+    conditions = _conditions(user, filters, now)
+    order = Decision.event_at.desc() if filters.when == "past" else Decision.event_at.asc()
     total = db.session.scalar(select(func.count()).select_from(Decision).where(*conditions)) or 0
     page = max(1, min(filters.page, max(1, -(-total // filters.per_page))))
     decisions = list(
@@ -656,15 +670,26 @@ def search(user: User, filters: DecisionFilters, now: datetime | None = None) ->
     )
 
 
+def page_by_id(
+    user: User, filters: DecisionFilters, page: int, per_page: int, now: datetime | None = None
+) -> Page[Decision]:
+    """Visible matching decisions in id order, loaded for assessment (for the API)."""
+    statement = (
+        select(Decision)
+        .where(*_conditions(user, filters, now or utcnow()))
+        .options(*ASSESSMENT_LOADS)
+        .order_by(Decision.id)
+    )
+    return paginate(statement, page, per_page)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def upcoming_for_circle(user: User, limit: int = 20) -> list[Decision]:
     """Upcoming planned decisions this user works on, with partners still to brief."""
-    from tracker.services.visibility import circle_person_ids
-
-    circle = circle_person_ids(user)
+    circle = visibility.circle_person_ids(user)
     conditions = [Decision.team.any(User.id == user.id)]
     if circle:
         conditions.append(Decision.owner_person_id.in_(circle))

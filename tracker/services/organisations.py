@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from tracker.domain.registers import name_key
 from tracker.extensions import db
 from tracker.models import ORGANISATION_TYPE_LABELS, Organisation, Person
-from tracker.services.paging import PER_PAGE, Page, clamp_page, count
+from tracker.services.paging import PER_PAGE, Page, clamp_page, count, paginate
 
 
 class RegisterError(ValueError):
@@ -133,6 +133,12 @@ def search(
         for organisation, people in db.session.execute(statement)
     ]
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def page_by_id(filters: OrganisationFilters, page: int, per_page: int) -> Page[Organisation]:
+    """Matching organisations in id order: stable while records are added (for the API)."""
+    statement = select(Organisation).where(*_conditions(filters)).order_by(Organisation.id)
+    return paginate(statement, page, per_page)
 
 
 def for_export(filters: OrganisationFilters) -> list[Organisation]:

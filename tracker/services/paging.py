@@ -42,3 +42,14 @@ def count(statement: Select[Any]) -> int:
 def clamp_page(page: int, total: int, per_page: int) -> int:
     pages = max(1, -(-total // per_page))
     return min(max(1, page), pages)
+
+
+def paginate(statement: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """One page of `statement`'s rows (ORM entities), in the statement's own order.
+
+    Unlike the pages, a page past the end is empty rather than the last page, so an API
+    client that walks pages until none are left stops.
+    """
+    total = count(statement)
+    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, total=total, page=page, per_page=per_page)

@@ -25,7 +25,7 @@ from tracker.models import (
     person_pa,
 )
 from tracker.services.organisations import DuplicateError, HasHistoryError, RegisterError
-from tracker.services.paging import PER_PAGE, Page, clamp_page, count
+from tracker.services.paging import PER_PAGE, Page, clamp_page, count, paginate
 
 __all__ = [
     "DuplicateError",
@@ -125,6 +125,16 @@ def search(filters: PersonFilters, page: int = 1, per_page: int = PER_PAGE) -> P
     return Page(
         items=list(db.session.scalars(statement)), total=total, page=page, per_page=per_page
     )
+
+
+def page_by_id(filters: PersonFilters, page: int, per_page: int) -> Page[Person]:
+    """Matching people in id order: stable while records are added (for the API)."""
+    statement = (
+        _base(filters)
+        .options(contains_eager(Person.organisation), selectinload(Person.pas))
+        .order_by(Person.id)
+    )
+    return paginate(statement, page, per_page)
 
 
 def count_matching(filters: PersonFilters) -> int:

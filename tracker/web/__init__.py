@@ -12,8 +12,10 @@ def register_web(app: Flask) -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
     from tracker.web import (
+        account,
         admin_policy,
         admin_users,
+        api_docs,
         auth,
         briefings,
         decisions,
@@ -46,6 +48,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(briefings.bp)
     app.register_blueprint(my_week.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api_docs.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)

@@ -26,10 +26,9 @@ from tracker.models import (
     Organisation,
     Person,
     RequirementStatus,
-    Role,
     utcnow,
 )
-from tracker.services import briefings, decisions, visibility
+from tracker.services import briefings, decisions, permissions, visibility
 from tracker.services.briefings import BriefingError, BriefingInput
 from tracker.services.calendar import today_london
 from tracker.web.decision_forms import CheckboxesField
@@ -105,7 +104,7 @@ class ChooseContextForm(NhsForm):
 
 
 def _can_log() -> bool:
-    return current_user.role in (Role.ADMIN.value, Role.LEADER.value, Role.PA.value)
+    return permissions.can_log_briefings(current_user)
 
 
 def _int_args(name: str) -> list[int]:
@@ -177,7 +176,7 @@ def new() -> Response | str:
         if briefer is None:
             form.add_error("briefed_by_person_id", "Select who briefed them")
         else:
-            on_behalf = briefer.id if briefer.user_id != current_user.id else None
+            on_behalf = briefings.on_behalf_of_for(current_user, briefer)
             try:
                 briefing, marked = briefings.log_briefing(
                     current_user,
@@ -242,19 +241,14 @@ def show(briefing_id: int) -> str:
 
 
 def _visible_briefing_or_404(briefing_id: int) -> Briefing:
-    briefing = briefings.get_briefing(briefing_id)
+    briefing = briefings.get_visible(current_user, briefing_id)
     if briefing is None:
-        abort(404)
-    # A briefing about a confidential decision is as confidential as the decision.
-    if any(not visibility.can_see(current_user, d) for d in briefing.decisions):
         abort(404)
     return briefing
 
 
 def _can_edit(briefing: Briefing) -> bool:
-    if current_user.role == Role.ADMIN.value:
-        return True
-    return _can_log() and briefing.logged_by_user_id == current_user.id
+    return briefings.can_edit(current_user, briefing)
 
 
 @bp.route("/<int:briefing_id>/edit", methods=["GET", "POST"])

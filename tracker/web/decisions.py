@@ -21,7 +21,6 @@ from tracker.models import (
     DecisionKind,
     DecisionStatus,
     Organisation,
-    Person,
     RequirementStatus,
     Sensitivity,
 )
@@ -143,11 +142,7 @@ def new() -> Response | str:
     if form.validate_on_submit():
         data = _input_from(form)
         try:
-            owner = db.session.get(Person, data.owner_person_id)
             decision = decisions.create_decision(current_user, data)
-            if owner is not None and not visibility.can_edit(current_user, decision):
-                # Whoever logs a decision for someone else can keep working on it.
-                decision.team.append(current_user)
         except DecisionError as error:
             db.session.rollback()
             form.add_error(error.field, str(error))

@@ -19,6 +19,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from tracker.api import errors as api_errors
 from tracker.extensions import db
 
 
@@ -85,6 +86,8 @@ def render_error(status: int) -> Response:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
+    if api_errors.is_api_request():
+        return api_errors.from_http_exception(error)
     status = error.code or 500
     response = render_error(status)
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
@@ -94,6 +97,8 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 def handle_csrf_error(error: CSRFError) -> Response:
     """Show the same form again with what the user typed, and do nothing with it."""
+    if api_errors.is_api_request():  # the API is exempt; this is a safety net
+        return api_errors.from_http_exception(error)
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method == "POST" and view is not None:
         g.csrf_error = error.description
@@ -110,6 +115,8 @@ def handle_server_error(error: Exception) -> Response:
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, HTTPException):
         current_app.logger.exception("Unhandled error", exc_info=original)
+    if api_errors.is_api_request():
+        return api_errors.server_error()
     return render_error(500)
 
 

@@ -1,0 +1,88 @@
+"""Account pages: personal access tokens for the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.extensions import db
+from tracker.models import ApiToken
+from tracker.services import api_tokens
+from tracker.web.forms import NhsForm
+from tracker.web.registers import ConfirmForm, confirm_page
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+class NewTokenForm(NhsForm):
+    name = StringField(
+        "Token name",
+        description="What will use it, so you can recognise it later. For example, "
+        "“Power BI board report”.",
+        validators=[
+            DataRequired("Enter a name for the token"),
+            Length(
+                max=api_tokens.NAME_MAX,
+                message=f"The name must be {api_tokens.NAME_MAX} characters or fewer",
+            ),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> Response | str:
+    form = NewTokenForm()
+    if form.validate_on_submit():
+        try:
+            token, secret = api_tokens.create_token(current_user, form.name.data or "")
+        except api_tokens.TokenError as error:
+            db.session.rollback()
+            form.add_error(error.field, str(error))
+        else:
+            db.session.commit()
+            # Shown on this response only (pages are never cached): no redirect, so the
+            # secret is not put in the session or a URL.
+            return render_template("account/token_created.html", token=token, secret=secret)
+    return render_template(
+        "account/tokens.html", form=form, tokens=api_tokens.tokens_of(current_user)
+    )
+
+
+def _own_or_404(token_id: int) -> ApiToken:
+    token = api_tokens.get_own(current_user, token_id)
+    if token is None:
+        abort(404)
+    return token
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(token_id: int) -> Response | str:
+    token = _own_or_404(token_id)
+    back = url_for(".tokens")
+    if token.is_revoked:
+        flash(f"“{token.name}” is already revoked.", "info")
+        return redirect(back)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        api_tokens.revoke(current_user, token)
+        db.session.commit()
+        flash(f"“{token.name}” has been revoked. It no longer works.", "success")
+        return redirect(back)
+    return confirm_page(
+        form,
+        title=f"Revoke the token “{token.name}”?",
+        paragraphs=[
+            f"Anything using the token starting {token.prefix} will stop working at once.",
+            "You cannot undo this. You can create a new token at any time.",
+        ],
+        button="Revoke token",
+        action=url_for(".revoke", token_id=token.id),
+        cancel=back,
+        warning=True,
+    )

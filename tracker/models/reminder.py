@@ -76,9 +76,7 @@ class Reminder(Base):
             "kind IN (" + ", ".join(f"'{kind}'" for kind in KNOWN_KINDS) + ")", name="kind_valid"
         ),
         # About exactly one thing: a requirement (with its decision) or a person.
-        CheckConstraint(
-            "(requirement_id IS NULL) <> (person_id IS NULL)", name="about_one_thing"
-        ),
+        CheckConstraint("(requirement_id IS NULL) <> (person_id IS NULL)", name="about_one_thing"),
         CheckConstraint(
             "requirement_id IS NULL OR decision_id IS NOT NULL", name="requirement_has_decision"
         ),

@@ -19,7 +19,7 @@ from tracker.models import (
     RequirementStatus,
     User,
 )
-from tracker.services import audit
+from tracker.services import audit, reminders
 
 BRIEFING_FIELDS = (
     "occurred_at",
@@ -123,6 +123,9 @@ def mark_requirements(actor: User | None, briefing: Briefing) -> list[BriefingRe
             },
             summary=f"{requirement.person.full_name} briefed",
         )
+    if marked:
+        # Briefed: whatever was still waiting to be sent about them is cancelled.
+        reminders.recompute_for_requirements(marked)
     return marked
 
 

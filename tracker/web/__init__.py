@@ -12,6 +12,8 @@ def register_web(app: Flask) -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
     from tracker.web import (
+        account,
+        admin_outbox,
         admin_policy,
         admin_users,
         auth,
@@ -23,6 +25,7 @@ def register_web(app: Flask) -> None:
         my_week,
         navigation,
         nhs,
+        notifications,
     )
 
     login_manager.login_view = "auth.sign_in"
@@ -41,6 +44,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(briefings.bp)
     app.register_blueprint(my_week.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(admin_outbox.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)
@@ -50,6 +56,8 @@ def register_web(app: Flask) -> None:
         return {
             "service_name": SERVICE_NAME,
             "navigation_items": navigation.items(current_user, request.endpoint),
+            # Called by the header only, so pages for signed-out users query nothing.
+            "unread_notifications": navigation.unread_notifications,
             "asset_path": url_for("static", filename="vendor/nhsuk/assets"),
         }
 

@@ -53,7 +53,8 @@ class Received:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        # A long subject is folded right after "Subject:"; unfolding leaves a space.
+        return str(self.message["Subject"]).strip()
 
     @property
     def reminder_ids(self) -> list[int]:

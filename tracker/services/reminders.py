@@ -727,8 +727,9 @@ def daily_reconcile(now: datetime) -> int | None:
             )
         ).all()
         recompute_for_requirements(requirements, now)
+        # The session's identity map holds objects weakly: once this batch's list is
+        # dropped, its rows can be collected, so memory stays bounded by the batch.
         db.session.commit()
-        db.session.expunge_all()
         count += len(ids)
         last_id = ids[-1]
     db.session.execute(
@@ -760,7 +761,6 @@ def sweep(now: datetime | None = None, clock: Callable[[], datetime] = utcnow) -
             if token is None:
                 break
             send(token, context, summary)
-            db.session.expunge_all()
     return summary
 
 

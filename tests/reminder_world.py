@@ -236,3 +236,11 @@ def owed(status: str = ReminderStatus.PENDING.value) -> set[tuple[int, str, date
 
 def requirement_of(decision: Decision) -> BriefingRequirement:
     return decision.requirements[0]
+
+
+@dataclass
+class UserInfoLike:
+    """What `AuthActions.login_as` needs: an email and a password."""
+
+    email: str
+    password: str

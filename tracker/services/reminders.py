@@ -753,8 +753,8 @@ def sweep(now: datetime | None = None, clock: Callable[[], datetime] = utcnow) -
     db.session.rollback()
     summary.needs_check = mark_stale(tick())
     summary.reconciled = daily_reconcile(tick()) or 0
-    for claim in (_claim_individual, _claim_digests):
-        send = _send_individual if claim is _claim_individual else _send_digests
+    phases = ((_claim_individual, _send_individual), (_claim_digests, _send_digests))
+    for claim, send in phases:
         for _ in range(MAX_BATCHES_PER_SWEEP):
             context = make_context(tick())
             token = claim(context.now, batch_size)

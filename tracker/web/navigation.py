@@ -29,9 +29,16 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
 def unread_notifications() -> int:
     """The header's unread count: one indexed COUNT, for signed-in users only."""
     from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from tracker.extensions import db
     from tracker.services import reminders
 
     if not getattr(current_user, "is_authenticated", False):
         return 0
-    return reminders.unread_count(current_user)
+    try:
+        return reminders.unread_count(current_user)
+    except SQLAlchemyError:
+        # The header must never be what breaks a page (the error page included).
+        db.session.rollback()
+        return 0

@@ -77,3 +77,45 @@ def test_the_scheduler_process_sweeps_and_stops_cleanly_on_sigterm(mail_app, dat
     assert process.returncode == 0, output + rest
     assert "Scheduler stopped" in rest
     assert "Traceback" not in output + rest
+
+
+def test_flask_dev_runs_web_and_scheduler_and_ctrl_c_stops_both(mail_app, database_url, smtp):
+    import urllib.request
+
+    from tests.reminder_world import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "TRACKER_ENV": "test",
+        "TEST_DATABASE_URL": database_url,
+        "MAIL_PORT": str(smtp.port),
+    }
+    # Its own process group, like a terminal's foreground job: Ctrl-C signals them all.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "dev", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                    status = response.status
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 0, output
+    assert "Scheduler started" in output
+    assert "Scheduler stopped" in output

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 
@@ -100,22 +101,32 @@ def test_flask_dev_runs_web_and_scheduler_and_ctrl_c_stops_both(mail_app, databa
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 20
         status = None
-        while time.monotonic() < deadline and status is None:
+        while time.monotonic() < deadline and (
+            status is None or not any("Scheduler started" in line for line in lines)
+        ):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
                     status = response.status
             except OSError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         assert status == 200
         os.killpg(process.pid, signal.SIGINT)
-        output, _ = process.communicate(timeout=20)
+        process.wait(timeout=20)
+        reader.join(timeout=5)
+        output = "".join(lines)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        process.stdout.close()
     assert process.returncode == 0, output
     assert "Scheduler started" in output
     assert "Scheduler stopped" in output

@@ -50,7 +50,7 @@ migrate: install-python  ## Apply database migrations (SQLite under instance/ un
 	@mkdir -p instance
 	$(FLASK) db upgrade
 
-run: install  ## Install, load demo data and start the app on http://127.0.0.1:$(PORT)
+run: install  ## Install, load demo data, start the app on http://127.0.0.1:$(PORT) and the reminder scheduler
 	@$(FLASK) demo-data
 	@echo
 	@echo "  No Surprises is running at http://$(HOST):$(PORT)/"
@@ -60,9 +60,10 @@ run: install  ## Install, load demo data and start the app on http://127.0.0.1:$
 	@echo "    pa@example.org       PA assisting the leader"
 	@echo "    manager@example.org  manager"
 	@echo "    viewer@example.org   viewer"
-	@echo "  Press Ctrl-C to stop."
+	@echo "  Reminder emails go to $${MAIL_SERVER:-127.0.0.1}:$${MAIL_PORT:-25} (see README: Reminders)."
+	@echo "  Press Ctrl-C to stop (the web server and the reminder scheduler)."
 	@echo
-	@PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+	@PORT=$(PORT) $(FLASK) dev --host $(HOST) --port $(PORT)
 
 serve: install  ## Production-style serving with gunicorn (configure with environment variables)
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app

@@ -65,6 +65,17 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "No Surprises <no-reply@example.org>"
     )
+    # Seconds to wait for the mail server before treating the attempt as failed.
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)
+
+    # Reminders (tracker/services/reminders.py). Send time is Europe/London wall-clock
+    # time; upcoming days are working days before the brief-by date.
+    REMINDER_SEND_TIME = os.environ.get("REMINDER_SEND_TIME", "08:00")
+    REMINDER_UPCOMING_DAYS = os.environ.get("REMINDER_UPCOMING_DAYS", "3,1")
+    REMINDER_MAX_ATTEMPTS = _int("REMINDER_MAX_ATTEMPTS", 5)
+    # Seconds a claimed ('sending') reminder may stay unfinished before an admin must check it.
+    REMINDER_SENDING_TIMEOUT = _int("REMINDER_SENDING_TIMEOUT", 600)
+    REMINDER_BATCH_SIZE = _int("REMINDER_BATCH_SIZE", 100)
 
     # Upload limit for CSV imports and any other request body (bytes).
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)

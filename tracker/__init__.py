@@ -45,7 +45,7 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from tracker import api, cli, database, models  # noqa: F401  (models: the whole schema)
-    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.extensions import csrf, db, limiter, login_manager, mail, migrate
     from tracker.security import headers
     from tracker.web import register_web
 
@@ -54,6 +54,7 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     headers.init_app(app)
     register_web(app)

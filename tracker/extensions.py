@@ -3,6 +3,7 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -13,4 +14,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -32,14 +32,30 @@ from tracker.models.register import (
     ProfessionalGroup,
     person_pa,
 )
-from tracker.models.user import ROLE_LABELS, Role, User
+from tracker.models.reminder import (
+    KEEP_IN_TOUCH,
+    KNOWN_KINDS,
+    Reminder,
+    ReminderStatus,
+    SweepState,
+)
+from tracker.models.user import (
+    REMINDER_DELIVERY_LABELS,
+    ROLE_LABELS,
+    ReminderDelivery,
+    Role,
+    User,
+)
 
 __all__ = [
     "CHANNEL_LABELS",
     "DECISION_KIND_LABELS",
     "DECISION_STATUS_LABELS",
+    "KEEP_IN_TOUCH",
+    "KNOWN_KINDS",
     "ORGANISATION_TYPE_LABELS",
     "PROFESSIONAL_GROUP_LABELS",
+    "REMINDER_DELIVERY_LABELS",
     "REQUIREMENT_STATUS_LABELS",
     "ROLE_LABELS",
     "SENSITIVITY_LABELS",
@@ -60,10 +76,14 @@ __all__ = [
     "OrganisationType",
     "Person",
     "ProfessionalGroup",
+    "Reminder",
+    "ReminderDelivery",
+    "ReminderStatus",
     "RequirementStatus",
     "Role",
     "Sensitivity",
     "SurpriseReport",
+    "SweepState",
     "UTCDateTime",
     "User",
     "briefing_attendee",

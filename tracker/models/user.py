@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base, utcnow
@@ -32,6 +32,23 @@ ROLE_LABELS = {
 }
 
 
+class ReminderDelivery(enum.StrEnum):
+    """How a user wants reminders: one email each, or one daily digest."""
+
+    INDIVIDUAL = "individual"
+    DIGEST = "digest"
+
+    @property
+    def label(self) -> str:
+        return REMINDER_DELIVERY_LABELS[self]
+
+
+REMINDER_DELIVERY_LABELS = {
+    ReminderDelivery.INDIVIDUAL: "Every reminder as its own email",
+    ReminderDelivery.DIGEST: "One daily digest at 8am on working days",
+}
+
+
 class User(Base):
     __tablename__ = "user"
     __table_args__ = (
@@ -40,6 +57,9 @@ class User(Base):
         ),
         # Emails are stored lower-case, so a plain unique constraint is case-insensitive.
         CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(
+            "reminder_delivery IN ('individual', 'digest')", name="reminder_delivery_valid"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +73,13 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A server default so rows that existed before reminders keep working; new users get
+    # a default by role from the users service (PAs: digest).
+    reminder_delivery: Mapped[str] = mapped_column(
+        String(16),
+        default=ReminderDelivery.INDIVIDUAL.value,
+        server_default=text("'individual'"),
+    )
 
     # --- Flask-Login protocol -------------------------------------------------
     @property

@@ -22,7 +22,7 @@ from tracker.models import (
     briefing_decision,
     utcnow,
 )
-from tracker.services import audit, permissions, visibility
+from tracker.services import audit, permissions, reminders, visibility
 from tracker.services.paging import Page, paginate
 
 BRIEFING_FIELDS = (
@@ -133,6 +133,9 @@ def mark_requirements(actor: User | None, briefing: Briefing) -> list[BriefingRe
             },
             summary=f"{requirement.person.full_name} briefed",
         )
+    if marked:
+        # Briefed: whatever was still waiting to be sent about them is cancelled.
+        reminders.recompute_for_requirements(marked)
     return marked
 
 

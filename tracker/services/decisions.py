@@ -26,7 +26,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.services import audit, calendar, visibility
+from tracker.services import audit, calendar, reminders, visibility
 from tracker.services.paging import Page, paginate
 
 DEFAULT_LEAD_TIME = 5
@@ -264,6 +264,8 @@ def update_decision(actor: User, decision: Decision, data: DecisionInput) -> Cha
     if change_reason:
         result.update_requirements = _create_update_requirements(actor, decision, change_reason)
     db.session.flush()
+    # Moved, postponed, cancelled, new owner or sensitivity: unsent reminders follow.
+    reminders.recompute_for_decision(decision)
     return result
 
 
@@ -394,6 +396,7 @@ def add_partners(
         )
     if created:
         decision.sequence += 1
+        reminders.recompute_for_requirements(created)
     return created
 
 
@@ -421,6 +424,7 @@ def update_requirement(
             summary=f"Requirement for {requirement.person.full_name} changed",
         )
     db.session.flush()
+    reminders.reconcile_requirement(requirement)
 
 
 def set_requirement_status(
@@ -447,6 +451,8 @@ def set_requirement_status(
         summary=f"{requirement.person.full_name}: {status.label}",
     )
     db.session.flush()
+    # Waived or not required: no more reminders; back to pending: they start again.
+    reminders.reconcile_requirement(requirement)
 
 
 def remove_requirement(actor: User, requirement: BriefingRequirement) -> None:
@@ -466,7 +472,9 @@ def remove_requirement(actor: User, requirement: BriefingRequirement) -> None:
         summary=f"{requirement.person.full_name} removed from affected partners",
     )
     decision.requirements.remove(requirement)
+    # The requirement's reminders go with it (ON DELETE CASCADE).
     db.session.flush()
+    reminders.recompute_for_decision(decision)
 
 
 def record_surprise(
@@ -559,6 +567,9 @@ def recompute_future_pending(actor: User) -> int:
     total = 0
     for decision in decisions:
         total += _recompute_pending(actor, decision)
+        db.session.flush()
+        # Closure days move reminder days too, even where the brief-by date stays.
+        reminders.recompute_for_decision(decision, now)
     db.session.flush()
     return total
 

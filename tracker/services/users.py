@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Role, User, utcnow
+from tracker.models import ReminderDelivery, Role, User, utcnow
 from tracker.security.passwords import (
     burn_verification_time,
     hash_password,
@@ -87,17 +87,29 @@ def _check_email_free(email: str, exclude: User | None = None) -> None:
 def create_user(*, email: str, display_name: str, role: Role | str, password: str) -> User:
     email = normalise_email(email)
     _check_email_free(email)
+    role = Role(role)
     user = User(
         email=email,
         display_name=display_name.strip(),
-        role=Role(role).value,
+        role=role.value,
         password_hash=hash_password(password),
         is_active=True,
         session_version=1,
+        reminder_delivery=default_reminder_delivery(role).value,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def default_reminder_delivery(role: Role) -> ReminderDelivery:
+    """PAs look after several leaders' reminders, so one daily digest suits them best."""
+    return ReminderDelivery.DIGEST if role == Role.PA else ReminderDelivery.INDIVIDUAL
+
+
+def set_reminder_delivery(user: User, delivery: ReminderDelivery | str) -> None:
+    user.reminder_delivery = ReminderDelivery(delivery).value
+    db.session.flush()
 
 
 def active_admin_count() -> int:

@@ -56,6 +56,29 @@ def visible_clause(user: User | None, now: datetime | None = None) -> ColumnElem
     return or_(*conditions)
 
 
+def visible_clause_inline(user: User, now: datetime | None = None) -> ColumnElement[bool]:
+    """`visible_clause` as one SQL expression, the user's circle as a subquery.
+
+    For queries that must stay a single statement (the header's unread count).
+    """
+    if user.role == Role.ADMIN.value:
+        return true()
+    now = now or utcnow()
+    own = select(Person.id).where(Person.user_id == user.id)
+    assisted = select(person_pa.c.person_id).where(person_pa.c.user_id == user.id)
+    return or_(
+        Decision.sensitivity.in_(OPEN_SENSITIVITIES),
+        and_(
+            Decision.sensitivity == Sensitivity.EMBARGOED.value,
+            Decision.embargo_lifts_at <= now,
+        ),
+        exists().where(
+            decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
+        ),
+        Decision.owner_person_id.in_(own.union(assisted)),
+    )
+
+
 def is_confidential(decision: Decision, now: datetime | None = None) -> bool:
     """Restricted, or embargoed and not yet lifted."""
     if decision.sensitivity == Sensitivity.RESTRICTED.value:

@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from tracker.services import users as user_service
     from tracker.web import (
         account,
+        admin_outbox,
         admin_policy,
         admin_users,
         api_docs,
@@ -25,6 +26,7 @@ def register_web(app: Flask) -> None:
         my_week,
         navigation,
         nhs,
+        notifications,
         organisations,
         people,
         permissions,
@@ -50,6 +52,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_policy.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api_docs.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(admin_outbox.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)
@@ -63,6 +67,8 @@ def register_web(app: Flask) -> None:
         return {
             "service_name": SERVICE_NAME,
             "navigation_items": navigation.items(current_user, request.endpoint),
+            # Called by the header only, so pages for signed-out users query nothing.
+            "unread_notifications": navigation.unread_notifications,
             "asset_path": url_for("static", filename="vendor/nhsuk/assets"),
         }
 

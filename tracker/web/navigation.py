@@ -21,7 +21,26 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
     if user.is_admin:
         entries.append(("Users", "admin_users.index", endpoint.startswith("admin_users.")))
         entries.append(("Policy", "admin_policy.lead_times", endpoint.startswith("admin_policy.")))
+        entries.append(("Outbox", "admin_outbox.index", endpoint.startswith("admin_outbox.")))
     return [
         {"text": text, "href": url_for(target), "current": current}
         for text, target, current in entries
     ]
+
+
+def unread_notifications() -> int:
+    """The header's unread count: one indexed COUNT, for signed-in users only."""
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.extensions import db
+    from tracker.services import reminders
+
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    try:
+        return reminders.unread_count(current_user)
+    except SQLAlchemyError:
+        # The header must never be what breaks a page (the error page included).
+        db.session.rollback()
+        return 0

@@ -1,0 +1,183 @@
+"""What reminders say: subjects, plain text and HTML, and the links they carry.
+
+Pure presentation over loaded rows; the sweep decides what to send. Links are built
+from BASE_URL (no request is needed) and only ever lead to pages: following one never
+changes anything, because mail scanners follow links. Logging a briefing needs the
+user signed in and a POST on the page the link opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from email.utils import formataddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from tracker.domain.localtime import london_date
+from tracker.domain.reminder_policy import ReminderKind
+from tracker.mail import Email, new_message_id
+from tracker.models import Reminder, User
+from tracker.services import visibility
+from tracker.web.formatting import format_datetime
+
+#: Header naming the outbox rows an email carries, for support and for the tests.
+REMINDER_IDS_HEADER = "X-No-Surprises-Reminders"
+
+
+def short_date(day: date) -> str:
+    """'Tue 29 Dec', the way people write deadlines in a subject line."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL under BASE_URL, built without a request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One reminder, in words, for an email or the notifications page."""
+
+    reminder_id: int
+    kind: ReminderKind
+    headline: str
+    person: str
+    person_detail: str
+    decision_title: str
+    decision_id: int
+    event_when: str
+    brief_by: date
+    owner: str
+    on_behalf: bool
+    update_note: str | None
+    reason: str | None
+    decision_url: str
+    log_url: str | None
+
+
+def _person_detail(reminder: Reminder) -> str:
+    assert reminder.requirement is not None
+    person = reminder.requirement.person
+    parts = [part for part in (person.job_title, person.organisation.name) if part]
+    return ", ".join(parts)
+
+
+def headline(reminder: Reminder) -> str:
+    """The subject of an individual reminder: what to do, by when, about what."""
+    requirement = reminder.requirement
+    decision = reminder.decision
+    assert requirement is not None
+    assert decision is not None
+    person = requirement.person.full_name
+    title = decision.title
+    event_day = short_date(london_date(decision.event_at))
+    verb = f"Tell {person} about the change" if requirement.is_update else f"Brief {person}"
+    kind = ReminderKind(reminder.kind)
+    if kind is ReminderKind.ESCALATION:
+        return f"Escalation: {person} still not briefed before {event_day}: {title}"
+    if kind is ReminderKind.OVERDUE:
+        return f"Overdue: {verb[0].lower()}{verb[1:]} before {event_day}: {title}"
+    if kind is ReminderKind.DUE:
+        return f"{verb} today ({short_date(requirement.brief_by)}): {title}"
+    return f"{verb} by {short_date(requirement.brief_by)}: {title}"
+
+
+def item_for(reminder: Reminder, recipient: User) -> ReminderItem:
+    requirement = reminder.requirement
+    decision = reminder.decision
+    assert requirement is not None
+    assert decision is not None
+    owner = decision.owner
+    log_url = None
+    if visibility.can_edit(recipient, decision):
+        log_url = external_url("briefings.new", decision=decision.id, person=requirement.person_id)
+    return ReminderItem(
+        reminder_id=reminder.id,
+        kind=ReminderKind(reminder.kind),
+        headline=headline(reminder),
+        person=requirement.person.full_name,
+        person_detail=_person_detail(reminder),
+        decision_title=decision.title,
+        decision_id=decision.id,
+        event_when=format_datetime(decision.event_at),
+        brief_by=requirement.brief_by,
+        owner=owner.full_name,
+        on_behalf=owner.user_id != recipient.id,
+        update_note=requirement.update_note if requirement.is_update else None,
+        reason=requirement.reason,
+        decision_url=external_url("decisions.show", decision_id=decision.id),
+        log_url=log_url,
+    )
+
+
+def _render(name: str, **context: Any) -> str:
+    # Rendered straight from the environment: no request, no page context processors.
+    return current_app.jinja_env.get_template(name).render(**context)
+
+
+def _common(recipient: User) -> dict[str, Any]:
+    return {
+        "recipient": recipient,
+        "account_url": external_url("account.profile"),
+        "notifications_url": external_url("notifications.index"),
+        "service_name": "No Surprises",
+    }
+
+
+def _headers(reminders: list[Reminder]) -> dict[str, str]:
+    return {
+        REMINDER_IDS_HEADER: ",".join(str(r.id) for r in reminders),
+        # RFC 3834: tells auto-responders not to reply to a machine.
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def individual_email(reminder: Reminder, recipient: User) -> Email:
+    item = item_for(reminder, recipient)
+    context = {**_common(recipient), "item": item}
+    return Email(
+        to=formataddr((recipient.display_name, recipient.email)),
+        subject=item.headline,
+        text=_render("email/reminder.txt", **context),
+        html=_render("email/reminder.html", **context),
+        message_id=new_message_id(),
+        headers=_headers([reminder]),
+    )
+
+
+def digest_subject(for_day: date, count: int) -> str:
+    noun = "briefing" if count == 1 else "briefings"
+    return f"Your No Surprises digest for {short_date(for_day)}: {count} {noun}"
+
+
+def digest_email(reminders: list[Reminder], recipient: User, for_day: date) -> Email:
+    items = sorted(
+        (item_for(reminder, recipient) for reminder in reminders),
+        key=lambda item: (-item.kind.urgency, item.brief_by, item.decision_title, item.person),
+    )
+    sections = [
+        (kind, [item for item in items if item.kind is kind])
+        for kind in sorted(ReminderKind, key=lambda k: -k.urgency)
+    ]
+    context = {
+        **_common(recipient),
+        "items": items,
+        "sections": [(kind, group) for kind, group in sections if group],
+        "for_day": for_day,
+        "day_text": short_date(for_day),
+    }
+    return Email(
+        to=formataddr((recipient.display_name, recipient.email)),
+        subject=digest_subject(for_day, len(items)),
+        text=_render("email/digest.txt", **context),
+        html=_render("email/digest.html", **context),
+        message_id=new_message_id(),
+        headers=_headers(reminders),
+    )

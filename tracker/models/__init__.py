@@ -2,6 +2,7 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.calendar_feed import CalendarFeed
 from tracker.models.briefing import Briefing, briefing_attendee, briefing_decision
 from tracker.models.decision import (
     DECISION_KIND_LABELS,
@@ -46,6 +47,7 @@ __all__ = [
     "Briefing",
     "BriefingRequirement",
     "Channel",
+    "CalendarFeed",
     "ClosureDay",
     "Decision",
     "DecisionAccess",

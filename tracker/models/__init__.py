@@ -2,8 +2,8 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
-from tracker.models.calendar_feed import CalendarFeed
 from tracker.models.briefing import Briefing, briefing_attendee, briefing_decision
+from tracker.models.calendar_feed import CalendarFeed
 from tracker.models.decision import (
     DECISION_KIND_LABELS,
     DECISION_STATUS_LABELS,
@@ -46,8 +46,8 @@ __all__ = [
     "Base",
     "Briefing",
     "BriefingRequirement",
-    "Channel",
     "CalendarFeed",
+    "Channel",
     "ClosureDay",
     "Decision",
     "DecisionAccess",

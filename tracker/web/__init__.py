@@ -16,13 +16,17 @@ def register_web(app: Flask) -> None:
         admin_users,
         auth,
         briefings,
+        calendar_feed,
         decisions,
         errors,
         formatting,
+        history,
+        insight,
         main,
         my_week,
         navigation,
         nhs,
+        stakeholders,
     )
 
     login_manager.login_view = "auth.sign_in"
@@ -41,6 +45,10 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(briefings.bp)
     app.register_blueprint(my_week.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(insight.bp)
+    app.register_blueprint(history.bp)
+    app.register_blueprint(stakeholders.bp)
+    app.register_blueprint(calendar_feed.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)

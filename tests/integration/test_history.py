@@ -77,7 +77,7 @@ def test_newest_first_with_real_pagination(app, world):
     assert page.pages == 3
     assert entries[0] == ("About the budget", ["Open budget"])
     assert entries[1][0] == "Contact 25"
-    page3, entries3 = _timeline(
+    _page3, entries3 = _timeline(
         app, users["viewer"].id, person_id=ids["carla"], per_page=10, page=3
     )
     assert [e[0] for e in entries3] == [f"Contact {n}" for n in range(6, 0, -1)]
@@ -94,14 +94,14 @@ def test_filters(app, world):
     )
     assert calls.total == 12
     # London dates: 1 to 3 March inclusive.
-    march, entries = _timeline(
+    _march, entries = _timeline(
         app,
         viewer,
         person_id=ids["carla"],
         filters=history.HistoryFilters(date_from=date(2025, 3, 1), date_to=date(2025, 3, 3)),
     )
     assert [e[0] for e in entries] == ["Contact 3", "Contact 2", "Contact 1"]
-    colin_only, entries = _timeline(
+    _colin, entries = _timeline(
         app,
         viewer,
         organisation_id=ids["council"],

@@ -11,7 +11,8 @@ HOST ?= 127.0.0.1
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: help install install-python install-assets migrate run serve test lint format lock clean
+.PHONY: help install install-python install-assets browser-deps migrate run serve test test-browser \
+	security-scan lint format lock clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -25,8 +26,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# npm packages: nhsuk-frontend (assets), axe-core and vnu-jar (test gates). --ignore-scripts:
+# vnu-jar's postinstall would download a Java runtime; the tests use the machine's java.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $@
 
 $(VENDOR)/.copied: node_modules/.installed
@@ -64,10 +67,23 @@ run: install  ## Install, load demo data and start the app on http://127.0.0.1:$
 serve: install  ## Production-style serving with gunicorn (configure with environment variables)
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-test: install-python install-assets  ## Lint, then run the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+# The browser tests drive Debian's chromium (never a browser downloaded by Playwright) and
+# the Nu Html Checker needs Java. Install them with apt when they are missing.
+browser-deps:  ## Install Debian's chromium and a Java runtime when missing (for browser tests)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y default-jre-headless)
+
+security-scan: install-python  ## bandit (medium severity and up) and pip-audit on requirements.txt
+	$(BIN)/bandit --quiet --recursive --severity-level medium tracker app.py config.py
+	$(BIN)/python .ci/pip_audit.py requirements.txt
+
+test: install-python install-assets browser-deps security-scan  ## Lint, security scan, then the whole suite incl. browser tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install-python install-assets browser-deps  ## Only the real-browser journeys and page gates
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 lint:  ## ruff check and format check
 	$(BIN)/ruff check .

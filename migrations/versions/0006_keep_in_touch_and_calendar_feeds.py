@@ -1,7 +1,7 @@
 """keep in touch cadence and calendar feeds
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 01:23:28.532492
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -222,3 +222,25 @@ def test_keep_in_touch_cadence_and_my_week(app, client, auth, world):
         db.session.commit()
         due = history.keep_in_touch_due(f.user(users["pa"].id))
         assert [item.person.full_name for item in due] == []
+
+
+def test_register_pages_include_health_and_latest_engagements(client, auth, world):
+    users, ids = world
+    auth.login_as(users["viewer"])
+    html = client.get(f"/people/{ids['colin']}").get_data(as_text=True)
+    assert "Relationship health" in html
+    assert "About the budget" in html
+    assert "Secret merger" not in html
+    assert "HYPERLINK" not in html
+    assert f'href="/people/{ids["colin"]}/history"' in html
+    html = client.get(f"/organisations/{ids['council']}").get_data(as_text=True)
+    assert "Relationship health" in html
+    assert "Latest engagements" in html
+    assert html.count('class="app-timeline__item"') == 5
+    assert "Full engagement history (26 engagements" in html
+    assert "Secret merger" not in html
+    auth.logout()
+    auth.login_as(users["leader"])
+    html = client.get(f"/people/{ids['colin']}").get_data(as_text=True)
+    assert "Secret merger" in html
+    assert "keep-in-touch" in html  # leaders may set the cadence

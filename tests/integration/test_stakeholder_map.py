@@ -66,7 +66,7 @@ def test_overall_map_quadrants_table_and_links(client, auth, world):
         r'<a href="([^"]+)" class="app-stakeholder-map__point" aria-label="([^"]+)"', html
     )
     assert len(links) == 5
-    assert (f"/people/{ids['a']}/history", "Ada Able, Northshire Council: influence 5, interest 5 (Manage closely)") in links  # noqa: E501  # fmt: skip
+    assert (f"/people/{ids['a']}", "Ada Able, Northshire Council: influence 5, interest 5 (Manage closely)") in links  # noqa: E501  # fmt: skip
     circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', html)
     assert len(set(circles)) == 5
 

@@ -19,6 +19,7 @@ from tracker.models.decision import (
     SurpriseReport,
     decision_team,
 )
+from tracker.models.import_batch import ImportBatch
 from tracker.models.policy import ClosureDay, LeadTimePolicy
 from tracker.models.register import (
     CHANNEL_LABELS,
@@ -53,6 +54,7 @@ __all__ = [
     "DecisionAccess",
     "DecisionKind",
     "DecisionStatus",
+    "ImportBatch",
     "LeadTimePolicy",
     "Organisation",
     "OrganisationType",

@@ -21,7 +21,8 @@ def content_security_policy(nonce: str) -> str:
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
             "img-src 'self' data:",
-            "font-src 'self'",
+            # nhsuk-frontend's CSS loads the NHS Frutiger web font from assets.nhs.uk.
+            "font-src 'self' https://assets.nhs.uk",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",

@@ -52,10 +52,14 @@ class BriefingInput:
 
 
 def qualifies(requirement: BriefingRequirement, occurred_at: datetime) -> bool:
-    """Original requirements take any briefing; an update needs one after the change."""
+    """Original requirements take any briefing; an update needs one after the change.
+
+    Briefing times are entered to the minute, so a briefing in the same minute as the
+    change counts (otherwise one logged straight after a change could never qualify).
+    """
     if not requirement.is_update:
         return True
-    return occurred_at >= requirement.created_at
+    return occurred_at >= requirement.created_at.replace(second=0, microsecond=0)
 
 
 def _apply(briefing: Briefing, data: BriefingInput) -> None:

@@ -1,29 +1,27 @@
 """CSV exports that open safely in Excel: UTF-8 with a BOM, formulas neutralised.
 
-Any export in the app goes through here. (The registers branch has the same module with
-the same names and behaviour; keep one when the branches meet.)
+Any export in the app (registers now, decisions and briefings later) goes through here.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+
+from tracker.domain.csv_rows import NEEDS_NEUTRALISING_RE
 
 BOM = "\ufeff"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 
-# A cell starting with one of these is a formula to a spreadsheet (OWASP's list): = + - @
-# tab and carriage return. Cells that already start with quotes before a trigger get one
-# more, so an importer that removes exactly one quote gives back the original text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-NEEDS_NEUTRALISING_RE = re.compile(r"^'*[=+\-@\t\r]")
-
 
 def neutralise(value: object) -> str:
-    """Text for one cell. A cell a spreadsheet would run as a formula gets a leading quote."""
+    """Text for one cell. A cell a spreadsheet would run as a formula gets a leading quote.
+
+    Cells that already start with quotes before a trigger get one more, so that the
+    importer (which removes exactly one) gives back the original text.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -85,7 +85,7 @@ class ChangeResult:
 
 def lead_time_policy() -> dict[str, int]:
     stored = dict(
-        db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)).tuples().all()
+        db.session.execute(select(LeadTimePolicy.kind, LeadTimePolicy.working_days)).all()
     )
     return {kind.value: stored.get(kind.value, DEFAULT_LEAD_TIME) for kind in DecisionKind}
 
@@ -296,8 +296,18 @@ def _create_update_requirements(
             briefed_people[requirement.person_id] = requirement.person
         elif requirement.is_update and requirement.status == RequirementStatus.PENDING.value:
             # An older change nobody was told about yet is replaced by this one.
+            before = audit.snapshot(requirement, ("status", "status_reason"))
             requirement.status = RequirementStatus.NOT_REQUIRED.value
             requirement.status_reason = "Replaced by a later change"
+            audit.record(
+                actor=actor,
+                entity_type="requirement",
+                entity_id=requirement.id,
+                decision_id=decision.id,
+                action="status_changed",
+                changes=audit.diff(before, audit.snapshot(requirement, tuple(before))),
+                summary=f"{requirement.person.full_name}: earlier update replaced",
+            )
     created = []
     for person_id, person in briefed_people.items():
         requirement = BriefingRequirement(
@@ -521,7 +531,7 @@ def pending_count(decision_ids: Iterable[int]) -> dict[int, int]:
         )
         .group_by(BriefingRequirement.decision_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def recompute_future_pending(actor: User) -> int:

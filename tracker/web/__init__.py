@@ -26,6 +26,9 @@ def register_web(app: Flask) -> None:
         my_week,
         navigation,
         nhs,
+        organisations,
+        people,
+        permissions,
         stakeholders,
     )
 
@@ -41,6 +44,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_users.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(briefings.bp)
     app.register_blueprint(my_week.bp)
@@ -52,6 +57,10 @@ def register_web(app: Flask) -> None:
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)
+    app.jinja_env.globals.update(
+        can_edit_registers=permissions.can_edit_registers,
+        can_curate_registers=permissions.can_curate_registers,
+    )
 
     @app.context_processor
     def layout_context() -> dict[str, object]:

@@ -114,6 +114,12 @@ class NhsTimeField(StringField):
             raise ValueError(f"Enter {str(self.label.text).lower()} in the format 14:30 or 2:30pm")
         self.data = parsed
 
+    def pre_validate(self, form: Any) -> None:
+        # Keep "Enter … in the format 14:30": without this, DataRequired would replace it
+        # with "Enter the time", as if nothing had been typed.
+        if self.process_errors:
+            raise StopValidation()
+
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])

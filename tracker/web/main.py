@@ -9,6 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db, limiter
+from tracker.services import my_week as my_week_service
+from tracker.services import people as people_service
 
 bp = Blueprint("main", __name__)
 
@@ -16,7 +18,9 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> str:
-    return render_template("main/home.html", user=current_user)
+    assisted = people_service.people_assisted_by(current_user) if current_user.role == "pa" else []
+    week = my_week_service.my_week(current_user) if current_user.role in ("leader", "pa") else None
+    return render_template("main/home.html", user=current_user, assisted=assisted, week=week)
 
 
 @bp.route("/accessibility")

@@ -15,6 +15,8 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
         ("Home", "main.home", endpoint == "main.home"),
         ("My week", "my_week.index", endpoint == "my_week.index"),
         ("Decisions", "decisions.index", endpoint.startswith("decisions.")),
+        ("Organisations", "organisations.index", endpoint.startswith("organisations.")),
+        ("People", "people.index", endpoint.startswith("people.")),
         # Every role has a dashboard: managers and admins see every decision they may
         # see, everyone else their own (see services/compliance.py).
         ("Insight", "insight.index", endpoint.startswith("insight.")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, Form
 from wtforms.fields import (
     BooleanField,
@@ -64,12 +64,42 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+class LinkedError(str):
+    """An error message that points to another record, like the one a duplicate clashes with.
+
+    It is still a plain string (for tests, logs and the CSRF path); the bridge adds the
+    link. The message and link text are escaped, so names typed by users stay inert.
+    """
+
+    href: str
+    link_text: str
+
+    def __new__(cls, message: str, href: str, link_text: str) -> LinkedError:
+        instance = super().__new__(cls, message)
+        instance.href = href
+        instance.link_text = link_text
+        return instance
+
+    def link_html(self) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(self.href, self.link_text)
+
+
 def field_error(field: Field) -> str | None:
     return field.errors[0] if field.errors else None
 
 
+def _error_message(error: str) -> dict[str, Any]:
+    if isinstance(error, LinkedError):
+        return {"html": escape(str(error)) + Markup(". ") + error.link_html()}
+    return {"text": error}
+
+
 def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
-    params: dict[str, Any] = {"id": field.id, "name": field.name}
+    params: dict[str, Any] = {"name": field.name}
+    if not label_as_legend and not isinstance(field, BooleanField):
+        # Radios and checkboxes give their first item the field id; an id on the wrapper
+        # as well would duplicate it and send error summary links to the wrong element.
+        params["id"] = field.id
     label = {"text": field.label.text}
     if label_as_legend:
         params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}
@@ -79,7 +109,7 @@ def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
         params["hint"] = {"text": str(field.description)}
     error = field_error(field)
     if error:
-        params["errorMessage"] = {"text": error}
+        params["errorMessage"] = _error_message(error)
     attributes: dict[str, Any] = {}
     for key, value in (field.render_kw or {}).items():
         attributes[key] = value
@@ -87,6 +117,19 @@ def _common(field: Field, label_as_legend: bool = False) -> dict[str, Any]:
         attributes.setdefault("aria-required", "true")
     if attributes:
         params["attributes"] = attributes
+    return params
+
+
+def _as_group(params: dict[str, Any]) -> dict[str, Any]:
+    """Radios and checkboxes: the wrapper takes no id (the first item has the field's id, so
+    a second one would duplicate it and steal its label) and no aria-required (not allowed
+    on a plain div; the items are the controls)."""
+    params.pop("id", None)
+    attributes = params.get("attributes")
+    if attributes is not None:
+        attributes.pop("aria-required", None)
+        if not attributes:
+            params.pop("attributes")
     return params
 
 
@@ -155,7 +198,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
         params.setdefault("rows", 5)
         return _macro("textarea")(_merge(params, overrides))
     if isinstance(field, BooleanField):
-        params = _common(field, label_as_legend=False)
+        params = _as_group(_common(field, label_as_legend=False))
         params.pop("label", None)
         params["idPrefix"] = field.id
         params["items"] = [
@@ -173,7 +216,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
     ):
         return _checkboxes(field, overrides)
     if isinstance(field, RadioField):
-        params = _common(field, label_as_legend=True)
+        params = _as_group(_common(field, label_as_legend=True))
         params["idPrefix"] = field.id
         selected = _selected(field)
         params["items"] = [
@@ -204,7 +247,7 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
 
 
 def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup:
-    params = _common(field, label_as_legend=True)
+    params = _as_group(_common(field, label_as_legend=True))
     params["idPrefix"] = field.id
     selected = _selected(field)
     params["items"] = [
@@ -214,11 +257,23 @@ def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup
     return _macro("checkboxes")(_merge(params, overrides))
 
 
-def error_list(form: Form) -> list[dict[str, str]]:
+def _summary_item(message: str, href: str | None) -> dict[str, Any]:
+    if isinstance(message, LinkedError):
+        # Links cannot nest, so the field link and the record link sit side by side.
+        text = escape(str(message))
+        first = Markup('<a href="{}">{}</a>').format(href, text) if href else text
+        return {"html": first + Markup(". ") + message.link_html()}
+    item: dict[str, Any] = {"text": str(message)}
+    if href:
+        item["href"] = href
+    return item
+
+
+def error_list(form: Form) -> list[dict[str, Any]]:
     """Every error of the form, in field order, each linking to its field."""
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for message in getattr(form, "form_errors", []) or []:
-        items.append({"text": str(message)})
+        items.append(_summary_item(message, None))
     for field in form:
         if not field.errors:
             continue
@@ -226,12 +281,12 @@ def error_list(form: Form) -> list[dict[str, str]]:
             continue  # reported as a form error by NhsForm
         # NHS radios and checkboxes give their first item the field id, so one href fits all.
         anchor = getattr(field, "error_anchor", field.id)
-        items.append({"text": str(field.errors[0]), "href": f"#{anchor}"})
+        items.append(_summary_item(field.errors[0], f"#{anchor}"))
     return items
 
 
 def nhs_error_summary(*forms: Form | None) -> Markup:
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for form in forms:
         if form is not None:
             items.extend(error_list(form))

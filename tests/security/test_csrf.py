@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import AuthActions
+from tests.security.helpers import (
+    any_csrf_token,
+    build_world,
+    check_status,
+    client_for,
+    posting_role,
+    snapshot,
+)
+from tests.security.route_matrix import ANONYMOUS, EXCLUDED, ROUTES, RouteCase
 from tracker.extensions import db
 from tracker.models import Role, User
 from tracker.web.forms import EXPIRED_MESSAGE
@@ -71,3 +82,50 @@ def test_expired_token_is_explained(make_app, make_user):
     )
     assert response.status_code == 400
     assert EXPIRED_MESSAGE in response.get_data(as_text=True)
+
+
+def _post_routes() -> list[RouteCase]:
+    return [case for case in ROUTES if case.post is not None]
+
+
+def test_every_post_route_is_covered(app):
+    """Every route that accepts POST (from url_map) is in the CSRF test below."""
+    covered = {case.endpoint for case in _post_routes()}
+    posting = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ()) and rule.endpoint not in EXCLUDED
+    }
+    assert posting <= covered, f"POST routes missing from route_matrix: {posting - covered}"
+
+
+@pytest.mark.parametrize("case", _post_routes(), ids=lambda case: case.endpoint)
+@pytest.mark.parametrize("token", ["missing", "forged", "from-another-session"])
+def test_post_without_a_valid_token_is_refused_and_changes_nothing(
+    app, make_user, case: RouteCase, token: str
+):
+    world = build_world(app, make_user)
+    role = posting_role(case)
+    client = client_for(world, role)
+    url = case.url(world)
+    data = case.form(world) if case.form else {}
+    if token == "forged":
+        data["csrf_token"] = "forged-" + "x" * 80
+    elif token == "from-another-session":
+        data["csrf_token"] = any_csrf_token(app.test_client(), ANONYMOUS)
+    signed_in_before = client.get("/").status_code
+    before = snapshot(app)
+
+    response = client.post(url, data=data)
+
+    assert response.status_code == 400, (
+        f"POST {url} as {role} with a {token} CSRF token: expected 400, got {response.status_code}"
+    )
+    assert snapshot(app) == before, f"POST {url} without a valid token changed stored data"
+    assert client.get("/").status_code == signed_in_before, "the sign-in state changed"
+
+    # The same request with a valid token is accepted: the refusal was the token.
+    data["csrf_token"] = any_csrf_token(client, role)
+    accepted = client.post(url, data=data)
+    expected = case.post[role] if case.post else 0
+    check_status(accepted, expected, f"POST {url} as {role} with a valid token")

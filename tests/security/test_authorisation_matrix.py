@@ -1,0 +1,148 @@
+"""Every route × every role × (public and restricted objects): allowed statuses only.
+
+The routes come from `app.url_map`, so a new route without an entry in
+`tests/security/route_matrix.py` fails `test_every_route_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from tests.security.helpers import (
+    any_csrf_token,
+    assert_kind,
+    assert_no_hidden_markers,
+    assert_no_store,
+    assert_same_site_redirect,
+    assert_security_headers,
+    build_world,
+    check_status,
+    client_for,
+    snapshot,
+)
+from tests.security.route_matrix import (
+    CASES_BY_ENDPOINT,
+    EXCLUDED,
+    ROLES,
+    ROUTES,
+    RouteCase,
+    World,
+)
+
+SUPPORTED_METHODS = {"GET", "POST"}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _placeholder_world(app: Flask) -> World:
+    return World(app=app, users={}, target_user_id=1)
+
+
+def test_every_route_is_in_the_matrix(app):
+    problems: list[str] = []
+    endpoints: set[str] = set()
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        endpoints.add(rule.endpoint)
+        if rule.endpoint in EXCLUDED:
+            continue
+        methods = set(rule.methods or ()) - IGNORED_METHODS
+        case = CASES_BY_ENDPOINT.get(rule.endpoint)
+        if case is None:
+            problems.append(
+                f"route {rule.rule} (endpoint {rule.endpoint!r}, {sorted(methods)}) has no "
+                "RouteCase in tests/security/route_matrix.py: add one saying who may use it"
+            )
+            continue
+        if unsupported := methods - SUPPORTED_METHODS:
+            problems.append(
+                f"{rule.endpoint}: the matrix only knows GET and POST, "
+                f"extend it for {sorted(unsupported)}"
+            )
+        for method, declared in (("GET", case.get), ("POST", case.post)):
+            if (method in methods) != (declared is not None):
+                problems.append(
+                    f"{rule.endpoint}: the route {'accepts' if method in methods else 'refuses'} "
+                    f"{method} but its RouteCase {'omits' if declared is None else 'declares'} it"
+                )
+    for case in ROUTES:
+        if case.endpoint not in endpoints:
+            problems.append(f"RouteCase {case.endpoint!r} matches no route: remove or rename it")
+            continue
+        for name, declared in (("get", case.get), ("post", case.post)):
+            if declared is not None and set(declared) != set(ROLES):
+                problems.append(f"{case.endpoint}.{name} must give a status for {ROLES}")
+        url = case.url(_placeholder_world(app))
+        method = "GET" if case.get is not None else "POST"
+        try:
+            matched, _ = adapter.match(url.split("?")[0], method=method)
+        except HTTPException as error:
+            problems.append(f"{case.endpoint}: its url {url} does not route ({error})")
+        else:
+            if matched != case.endpoint:
+                problems.append(f"{case.endpoint}: its url {url} routes to {matched}")
+    problems.extend(
+        f"EXCLUDED endpoint {name!r} no longer exists" for name in EXCLUDED if name not in endpoints
+    )
+    assert not problems, "\n".join(problems)
+
+
+def _case_id(case: RouteCase) -> str:
+    return case.endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", ROUTES, ids=_case_id)
+def test_route_for_role(app, make_user, case: RouteCase, role: str):
+    world = build_world(app, make_user)
+    client = client_for(world, role)
+    url = case.url(world)
+
+    if case.get is not None:
+        what = f"GET {url} as {role}"
+        response = client.get(url)
+        check_status(response, case.get[role], what)
+        assert_security_headers(response, what)
+        assert_same_site_redirect(response, what)
+        if response.status_code == 200:
+            assert_kind(response, case.kind, what)
+        if response.mimetype == "text/html":
+            assert_no_store(response, what)
+        assert_no_hidden_markers(world, role, response.get_data(as_text=True), what)
+
+    token = any_csrf_token(client, role)
+    what = f"POST {url} as {role}"
+    if case.post is None:
+        response = client.post(url, data={"csrf_token": token})
+        assert response.status_code == 405, f"{what}: expected 405, got {response.status_code}"
+        assert_security_headers(response, what)
+    else:
+        before = snapshot(app)
+        data = case.form(world) if case.form else {}
+        response = client.post(url, data={**data, "csrf_token": token})
+        expected = case.post[role]
+        check_status(response, expected, what)
+        assert_security_headers(response, what)
+        assert_same_site_redirect(response, what)
+        assert_no_hidden_markers(world, role, response.get_data(as_text=True), what)
+        status = expected[0] if isinstance(expected, tuple) else expected
+        refused = status in {401, 403, 404} or (
+            isinstance(expected, tuple) and expected[1].startswith("/sign-in?next=")
+        )
+        if refused:
+            assert snapshot(app) == before, f"{what} was refused but changed stored data"
+
+    if case.restricted_url is not None:
+        for obj in world.restricted:
+            hidden_url = case.restricted_url(world, obj)
+            response = client.get(hidden_url)
+            what = f"GET {hidden_url} (restricted object {obj.id}) as {role}"
+            body = response.get_data(as_text=True)
+            if role in obj.visible_to:
+                assert response.status_code != 404, f"{what}: allowed role gets 404"
+            elif role == "anonymous":
+                assert response.status_code == 302, what
+            else:
+                assert response.status_code == 404, f"{what}: must be a 404 for {role}"
+            assert_no_hidden_markers(world, role, body, what)

@@ -4,6 +4,7 @@ from tracker.models.api_token import ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.briefing import Briefing, briefing_attendee, briefing_decision
+from tracker.models.calendar_feed import CalendarFeed
 from tracker.models.decision import (
     DECISION_KIND_LABELS,
     DECISION_STATUS_LABELS,
@@ -64,6 +65,7 @@ __all__ = [
     "Base",
     "Briefing",
     "BriefingRequirement",
+    "CalendarFeed",
     "Channel",
     "ClosureDay",
     "Decision",

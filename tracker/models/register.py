@@ -179,6 +179,10 @@ class Person(Base):
         ),
         CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
         CheckConstraint("interest BETWEEN 1 AND 5", name="interest_range"),
+        CheckConstraint(
+            "keep_in_touch_days IS NULL OR keep_in_touch_days BETWEEN 1 AND 365",
+            name="keep_in_touch_days_range",
+        ),
         CheckConstraint("email IS NULL OR email = lower(email)", name="email_lower_case"),
         Index("ix_person_organisation_id_name_key", "organisation_id", "name_key"),
         Index("ix_person_archived_name", "is_archived", "name_key"),
@@ -198,6 +202,8 @@ class Person(Base):
     preferred_channel: Mapped[str | None] = mapped_column(String(16), default=None)
     influence: Mapped[int] = mapped_column(default=3)
     interest: Mapped[int] = mapped_column(default=3)
+    # "Keep in touch every N days" for key people; None means no cadence is expected.
+    keep_in_touch_days: Mapped[int | None] = mapped_column(default=None)
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     is_main_contact: Mapped[bool] = mapped_column(default=False)
     is_archived: Mapped[bool] = mapped_column(default=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -18,7 +18,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.services import calendar
+from tracker.services import calendar, history
 from tracker.services.visibility import circle_person_ids, visible_clause
 
 HORIZON_WORKING_DAYS = 10
@@ -42,6 +42,9 @@ class MyWeek:
     horizon: date
     groups: list[DecisionGroup]
     circle: list[Person]
+    # Key people past their keep-in-touch cadence (leaders and PAs only).
+    keep_in_touch: list[history.KeepInTouch] = field(default_factory=list)
+    shows_keep_in_touch: bool = False
 
     @property
     def overdue_count(self) -> int:
@@ -99,4 +102,12 @@ def my_week(user: User, today: date | None = None) -> MyWeek:
         if people_ids
         else []
     )
-    return MyWeek(today=today, horizon=horizon, groups=list(groups.values()), circle=circle)
+    shows_keep_in_touch = history.keeps_in_touch(user)
+    return MyWeek(
+        today=today,
+        horizon=horizon,
+        groups=list(groups.values()),
+        circle=circle,
+        keep_in_touch=history.keep_in_touch_due(user) if shows_keep_in_touch else [],
+        shows_keep_in_touch=shows_keep_in_touch,
+    )

@@ -19,9 +19,12 @@ def register_web(app: Flask) -> None:
         api_docs,
         auth,
         briefings,
+        calendar_feed,
         decisions,
         errors,
         formatting,
+        history,
+        insight,
         main,
         my_week,
         navigation,
@@ -30,6 +33,7 @@ def register_web(app: Flask) -> None:
         organisations,
         people,
         permissions,
+        stakeholders,
     )
 
     login_manager.login_view = "auth.sign_in"
@@ -54,6 +58,10 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin_outbox.bp)
+    app.register_blueprint(insight.bp)
+    app.register_blueprint(history.bp)
+    app.register_blueprint(stakeholders.bp)
+    app.register_blueprint(calendar_feed.bp)
     errors.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)

@@ -17,6 +17,10 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
         ("Decisions", "decisions.index", endpoint.startswith("decisions.")),
         ("Organisations", "organisations.index", endpoint.startswith("organisations.")),
         ("People", "people.index", endpoint.startswith("people.")),
+        # Every role has a dashboard: managers and admins see every decision they may
+        # see, everyone else their own (see services/compliance.py).
+        ("Insight", "insight.index", endpoint.startswith("insight.")),
+        ("Stakeholder map", "stakeholders.index", endpoint.startswith("stakeholders.")),
     ]
     if user.is_admin:
         entries.append(("Users", "admin_users.index", endpoint.startswith("admin_users.")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length
 from tracker.domain import registers as rules
 from tracker.extensions import db
 from tracker.models import ORGANISATION_TYPE_LABELS, Organisation, OrganisationType
+from tracker.services import history
 from tracker.services import organisations as service
 from tracker.web import imports
 from tracker.web.forms import NhsForm, domain_rule
@@ -32,6 +33,10 @@ from tracker.web.registers import (
     csv_download,
     duplicate_error,
 )
+
+#: How many of the latest engagements the register page shows; the rest are on
+#: the full history page (history.organisation).
+RECENT_ENGAGEMENTS = 5
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -172,6 +177,11 @@ def show(organisation_id: int) -> str:
         organisation=organisation,
         people=service.people_of(organisation, include_archived=True),
         has_history=service.has_history(organisation),
+        # Engagement history partials (templates/history/_health.html, _timeline.html).
+        health=history.organisation_health(current_user, organisation),
+        recent=history.timeline(
+            current_user, organisation_id=organisation.id, per_page=RECENT_ENGAGEMENTS
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from tracker.models import (
     Person,
     ProfessionalGroup,
 )
+from tracker.services import history
 from tracker.services import organisations as organisation_service
 from tracker.services import people as service
 from tracker.web import imports
@@ -49,6 +50,10 @@ from tracker.web.registers import (
     csv_download,
     duplicate_error,
 )
+
+#: How many of the latest engagements the register page shows; the rest are on
+#: the full history page (history.person).
+RECENT_ENGAGEMENTS = 5
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -329,6 +334,10 @@ def show(person_id: int) -> str:
         person=person,
         has_history=service.has_history(person),
         score_labels=SCORE_LABELS,
+        # Engagement history partials (templates/history/_health.html, _timeline.html).
+        health=history.person_health(current_user, person),
+        recent=history.timeline(current_user, person_id=person.id, per_page=RECENT_ENGAGEMENTS),
+        can_set_cadence=history.can_set_cadence(current_user),
     )
 
 

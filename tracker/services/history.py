@@ -1,0 +1,343 @@
+"""Engagement history: the briefings a person or organisation took part in, and health.
+
+A briefing about a decision the user may not see is as confidential as the decision
+(the same rule as the briefing page): it is left out of timelines, counts, "last
+contact" dates and exports for that user, so neither the decision's title nor the
+fact of the meeting leaks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, not_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.keep_in_touch import ContactDue, contact_status, validate_cadence
+from tracker.domain.localtime import LONDON, local_to_utc, london_date
+from tracker.extensions import db
+from tracker.models import (
+    CHANNEL_LABELS,
+    Briefing,
+    Channel,
+    Decision,
+    Organisation,
+    Person,
+    Role,
+    User,
+    briefing_attendee,
+    briefing_decision,
+    utcnow,
+)
+from tracker.services import audit, calendar
+from tracker.services.visibility import circle_person_ids, visible_clause
+
+PER_PAGE = 20
+HEALTH_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    channel: str = ""
+    person_id: int | None = None  # one person of the organisation
+
+    def __post_init__(self) -> None:
+        if self.channel:
+            Channel(self.channel)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.channel or self.person_id)
+
+
+@dataclass
+class TimelinePage:
+    entries: list[Briefing]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+# --- the filters, in SQL ---------------------------------------------------------------------
+
+
+def visible_briefing_clause(user: User, now: datetime | None = None) -> ColumnElement[bool]:
+    """True for briefings every decision of which `user` may see (or that have none).
+
+    Written as NOT EXISTS (a linked decision NOT IN the visible ones) so a NULL inside
+    the visibility rule can never let a hidden briefing through.
+    """
+    visible_ids = select(Decision.id).where(visible_clause(user, now))
+    return not_(
+        exists().where(
+            briefing_decision.c.briefing_id == Briefing.id,
+            briefing_decision.c.decision_id.not_in(visible_ids),
+        )
+    )
+
+
+def _subject_clause(
+    person_id: int | None, organisation_id: int | None, only_person_id: int | None
+) -> ColumnElement[bool]:
+    if person_id is not None:
+        return exists().where(
+            briefing_attendee.c.briefing_id == Briefing.id,
+            briefing_attendee.c.person_id == person_id,
+        )
+    if organisation_id is None:
+        raise ValueError("a timeline is for a person or an organisation")
+    conditions = [
+        briefing_attendee.c.briefing_id == Briefing.id,
+        briefing_attendee.c.person_id == Person.id,
+        Person.organisation_id == organisation_id,
+    ]
+    if only_person_id is not None:
+        conditions.append(Person.id == only_person_id)
+    return exists().where(*conditions)
+
+
+def _filtered(
+    user: User,
+    *,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    filters: HistoryFilters = HistoryFilters(),
+) -> list[ColumnElement[bool]]:
+    clauses = [
+        visible_briefing_clause(user),
+        _subject_clause(person_id, organisation_id, filters.person_id),
+    ]
+    if filters.date_from:
+        clauses.append(Briefing.occurred_at >= local_to_utc(filters.date_from, time(0, 0)))
+    if filters.date_to:
+        end = local_to_utc(filters.date_to + timedelta(days=1), time(0, 0))
+        clauses.append(Briefing.occurred_at < end)
+    if filters.channel:
+        clauses.append(Briefing.channel == filters.channel)
+    return clauses
+
+
+def _ordered(clauses: list[ColumnElement[bool]]) -> Select[tuple[Briefing]]:
+    return (
+        select(Briefing)
+        .where(*clauses)
+        .options(
+            selectinload(Briefing.attendees).selectinload(Person.organisation),
+            selectinload(Briefing.decisions),
+            selectinload(Briefing.briefed_by),
+            selectinload(Briefing.on_behalf_of),
+            selectinload(Briefing.logged_by),
+        )
+        .order_by(Briefing.occurred_at.desc(), Briefing.id.desc())
+    )
+
+
+def timeline(
+    user: User,
+    *,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    filters: HistoryFilters = HistoryFilters(),
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> TimelinePage:
+    """One page of the timeline, newest first. LIMIT/OFFSET in SQL; no cap on pages."""
+    clauses = _filtered(user, person_id=person_id, organisation_id=organisation_id, filters=filters)
+    total = db.session.scalar(select(func.count()).select_from(Briefing).where(*clauses)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    entries = list(
+        db.session.scalars(_ordered(clauses).limit(per_page).offset((page - 1) * per_page))
+    )
+    return TimelinePage(entries=entries, total=total, page=page, per_page=per_page)
+
+
+def all_entries(
+    user: User,
+    *,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    filters: HistoryFilters = HistoryFilters(),
+) -> Iterator[Briefing]:
+    """Every matching briefing, newest first, read in batches (for exports)."""
+    clauses = _filtered(user, person_id=person_id, organisation_id=organisation_id, filters=filters)
+    yield from db.session.scalars(_ordered(clauses).execution_options(yield_per=200))
+
+
+# --- export ---------------------------------------------------------------------------------
+
+EXPORT_HEADERS = (
+    "Date",
+    "Time (UK)",
+    "Channel",
+    "Who was briefed",
+    "Organisations",
+    "Briefed by",
+    "On behalf of",
+    "Logged by",
+    "Decisions",
+    "Summary",
+)
+
+
+def export_rows(entries: Iterator[Briefing]) -> Iterator[list[object]]:
+    for briefing in entries:
+        local = briefing.occurred_at.astimezone(LONDON)
+        yield [
+            local.date().isoformat(),
+            local.strftime("%H:%M"),
+            CHANNEL_LABELS[Channel(briefing.channel)],
+            "; ".join(p.full_name for p in briefing.attendees),
+            "; ".join(sorted({p.organisation.name for p in briefing.attendees})),
+            briefing.briefed_by.full_name if briefing.briefed_by else "",
+            briefing.on_behalf_of.full_name if briefing.on_behalf_of else "",
+            briefing.logged_by.display_name if briefing.logged_by else "",
+            "; ".join(d.title for d in briefing.decisions),
+            briefing.summary or "",
+        ]
+
+
+# --- relationship health ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Health:
+    last_contact: datetime | None
+    recent_engagements: int
+    window_days: int = HEALTH_WINDOW_DAYS
+    cadence_days: int | None = None
+    contact: ContactDue | None = None  # only for a person with a cadence
+
+    @property
+    def overdue(self) -> bool:
+        return self.contact is not None and self.contact.is_due
+
+
+def _health_query(
+    user: User, subject: ColumnElement[bool], now: datetime
+) -> tuple[datetime | None, int]:
+    since = now - timedelta(days=HEALTH_WINDOW_DAYS)
+    row = db.session.execute(
+        select(
+            func.max(Briefing.occurred_at),
+            func.coalesce(func.sum(case((Briefing.occurred_at >= since, 1), else_=0)), 0),
+        ).where(visible_briefing_clause(user, now), subject, Briefing.occurred_at <= now)
+    ).one()
+    return row[0], int(row[1])
+
+
+def person_health(user: User, person: Person, now: datetime | None = None) -> Health:
+    now = now or utcnow()
+    last, recent = _health_query(user, _subject_clause(person.id, None, None), now)
+    contact = None
+    if person.keep_in_touch_days:
+        contact = contact_status(
+            london_date(last) if last else None,
+            person.keep_in_touch_days,
+            london_date(now),
+            calendar.working_calendar(),
+            since=london_date(person.created_at),
+        )
+    return Health(
+        last_contact=last,
+        recent_engagements=recent,
+        cadence_days=person.keep_in_touch_days,
+        contact=contact,
+    )
+
+
+def organisation_health(
+    user: User, organisation: Organisation, now: datetime | None = None
+) -> Health:
+    now = now or utcnow()
+    last, recent = _health_query(user, _subject_clause(None, organisation.id, None), now)
+    return Health(last_contact=last, recent_engagements=recent)
+
+
+# --- keep in touch ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeepInTouch:
+    person: Person
+    last_contact: datetime | None
+    contact: ContactDue
+
+
+def keeps_in_touch(user: User) -> bool:
+    """Leaders and PAs see key people past their cadence on "my week"."""
+    return user.role in (Role.LEADER.value, Role.PA.value)
+
+
+def keep_in_touch_due(user: User, now: datetime | None = None) -> list[KeepInTouch]:
+    """Key people (with a cadence) whose next contact is due, most overdue first.
+
+    The cadence is the organisation's expectation of the relationship, so "last contact"
+    is the last engagement anyone logged with them that this user may see. The user's
+    own circle (themselves, the leaders they assist) is left out.
+    """
+    now = now or utcnow()
+    last_contact = (
+        select(briefing_attendee.c.person_id, func.max(Briefing.occurred_at).label("last"))
+        .join(Briefing, Briefing.id == briefing_attendee.c.briefing_id)
+        .where(visible_briefing_clause(user, now), Briefing.occurred_at <= now)
+        .group_by(briefing_attendee.c.person_id)
+        .subquery("last_contact")
+    )
+    circle = circle_person_ids(user)
+    query = (
+        select(Person, last_contact.c.last)
+        .outerjoin(last_contact, last_contact.c.person_id == Person.id)
+        .where(Person.keep_in_touch_days.is_not(None), Person.is_archived.is_(False))
+        .options(selectinload(Person.organisation))
+    )
+    if circle:
+        query = query.where(Person.id.not_in(circle))
+    today = london_date(now)
+    working = calendar.working_calendar()
+    due = []
+    for person, last in db.session.execute(query):
+        status = contact_status(
+            london_date(last) if last else None,
+            person.keep_in_touch_days,
+            today,
+            working,
+            since=london_date(person.created_at),
+        )
+        if status.is_due:
+            due.append(KeepInTouch(person=person, last_contact=last, contact=status))
+    due.sort(key=lambda item: (-item.contact.days_overdue, item.person.name_key))
+    return due
+
+
+def can_set_cadence(user: User) -> bool:
+    return user.role in (Role.ADMIN.value, Role.LEADER.value, Role.PA.value)
+
+
+def set_keep_in_touch(actor: User, person: Person, days: int | None) -> bool:
+    """Set or clear a person's cadence; audited. Returns whether anything changed."""
+    if days is not None:
+        validate_cadence(days)
+    if person.keep_in_touch_days == days:
+        return False
+    audit.record(
+        actor=actor,
+        entity_type="person",
+        entity_id=person.id,
+        action="updated",
+        changes={"keep_in_touch_days": [person.keep_in_touch_days, days]},
+        summary=f"Keep-in-touch cadence for {person.full_name} "
+        + (f"set to every {days} days" if days else "removed"),
+    )
+    person.keep_in_touch_days = days
+    db.session.flush()
+    return True

@@ -1,0 +1,112 @@
+"""Calendar subscription (account page, rotation), the feed itself, and one-decision .ics."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from tracker.extensions import db
+from tracker.models import utcnow
+from tracker.services import calendar_feeds, visibility
+from tracker.web.forms import NhsForm
+
+bp = Blueprint("calendar_feed", __name__)
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+class ConfirmNewAddressForm(NhsForm):
+    """Only a CSRF token: the button is the confirmation."""
+
+
+def _host() -> str:
+    return calendar_feeds.uid_host(current_app.config["BASE_URL"])
+
+
+def _decision_url(decision_id: int) -> str:
+    return url_for("decisions.show", decision_id=decision_id, _external=True)
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, content_type=ICS_CONTENT_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Private to one user: never kept by a browser or a shared cache.
+    response.headers["Cache-Control"] = "no-store, private"
+    return response
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token: str) -> Response:
+    """The subscription feed. No sign-in (calendar apps cannot): the token is the key."""
+    user = calendar_feeds.user_for_token(token)
+    if user is None:
+        abort(404)
+    now = utcnow()
+    body = calendar_feeds.build_feed(
+        user,
+        calendar_feeds.feed_decisions(user, now),
+        host=_host(),
+        url_for_decision=_decision_url,
+        now=now,
+    )
+    return _ics(body, "no-surprises.ics")
+
+
+@bp.route("/decisions/<int:decision_id>.ics")
+@login_required
+def decision(decision_id: int) -> Response:
+    chosen = visibility.get_visible(current_user, decision_id)
+    if chosen is None:
+        abort(404)
+    body = calendar_feeds.build_single(
+        chosen, host=_host(), url=_decision_url(chosen.id), now=utcnow()
+    )
+    return _ics(body, f"decision-{chosen.id}.ics")
+
+
+def _addresses(token: str) -> dict[str, str]:
+    https = url_for("calendar_feed.feed", token=token, _external=True)
+    _scheme, _, rest = https.partition("://")
+    return {"https": https, "webcal": f"webcal://{rest}"}
+
+
+@bp.route("/account/calendar")
+@login_required
+def account() -> str:
+    feed_row = calendar_feeds.get_feed(current_user)
+    token = (
+        calendar_feeds.token_for(feed_row, current_app.config["SECRET_KEY"]) if feed_row else None
+    )
+    return render_template(
+        "calendar/account.html",
+        feed=feed_row,
+        addresses=_addresses(token) if token else None,
+        stale=feed_row is not None and token is None,
+    )
+
+
+@bp.route("/account/calendar/new-address", methods=["GET", "POST"])
+@login_required
+def new_address() -> Response | str:
+    feed_row = calendar_feeds.get_feed(current_user)
+    form = ConfirmNewAddressForm()
+    if form.validate_on_submit():
+        calendar_feeds.create_or_rotate(current_user, current_app.config["SECRET_KEY"])
+        db.session.commit()
+        flash(
+            "Your new calendar address is ready. The old address no longer works."
+            if feed_row
+            else "Your calendar address is ready.",
+            "success",
+        )
+        return redirect(url_for(".account"))
+    return render_template("calendar/new_address.html", form=form, feed=feed_row)

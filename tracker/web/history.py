@@ -1,0 +1,219 @@
+"""Engagement history pages for a person or an organisation, their CSV exports, and the
+keep-in-touch cadence of a person.
+
+The register pages (people.show, organisations.show) include the same partials
+(templates/history/_timeline.html and _health.html); these pages are the full timeline
+with filters and pagination.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from tracker.domain.keep_in_touch import MAX_CADENCE_DAYS, MIN_CADENCE_DAYS
+from tracker.extensions import db
+from tracker.models import CHANNEL_LABELS, Channel, Organisation, Person
+from tracker.services import csv_export, history
+from tracker.services.calendar import today_london
+from tracker.web.fields import NhsDateField
+from tracker.web.forms import NhsForm
+
+bp = Blueprint("history", __name__)
+
+
+class HistoryFilterForm(NhsForm):
+    class Meta:
+        csrf = False  # a GET form that only filters what the page shows
+
+    date_from = NhsDateField("From")
+    date_to = NhsDateField("To")
+    channel = SelectField(
+        "Channel",
+        choices=[SelectChoice("", "Any channel")]
+        + [SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel],
+        validate_choice=False,
+    )
+    person = SelectField("Person", coerce=str, validate_choice=False)
+
+
+class KeepInTouchForm(NhsForm):
+    keep_in_touch_days = IntegerField(
+        "Keep in touch every",
+        description="Number of days, for example 30. Leave empty for no regular contact.",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=MIN_CADENCE_DAYS,
+                max=MAX_CADENCE_DAYS,
+                message=f"Enter a number of days from {MIN_CADENCE_DAYS} to {MAX_CADENCE_DAYS}",
+            ),
+        ],
+    )
+
+
+def person_url(person_id: int) -> str:
+    """The person's register page once it exists, else their history page."""
+    if "people.show" in current_app.view_functions:
+        return url_for("people.show", person_id=person_id)
+    return url_for("history.person", person_id=person_id)
+
+
+def organisation_url(organisation_id: int) -> str:
+    if "organisations.show" in current_app.view_functions:
+        return url_for("organisations.show", organisation_id=organisation_id)
+    return url_for("history.organisation", organisation_id=organisation_id)
+
+
+@bp.app_context_processor
+def register_links() -> dict[str, Any]:
+    return {"person_url": person_url, "organisation_url": organisation_url}
+
+
+def _filters(
+    people: list[Person] | None = None,
+) -> tuple[HistoryFilterForm, history.HistoryFilters]:
+    form = HistoryFilterForm(request.args)
+    form.person.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(str(p.id), p.full_name) for p in (people or [])
+    ]
+    form.validate()
+    channel = form.channel.data if form.channel.data in set(Channel) else ""
+    person_ids = {str(p.id) for p in people or []}
+    person_id = int(form.person.data) if form.person.data in person_ids else None
+    date_from = form.date_from.data if not form.date_from.errors else None
+    date_to = form.date_to.data if not form.date_to.errors else None
+    if date_from and date_to and date_to < date_from:
+        form.add_error("date_to", "The last date must be the same as or after the first date")
+        date_to = None
+    return form, history.HistoryFilters(
+        date_from=date_from, date_to=date_to, channel=channel, person_id=person_id
+    )
+
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def _args() -> dict[str, str]:
+    """The filter query string, for pagination and the export link."""
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key != "page" and value and len(value) < 50
+    }
+
+
+def _person_or_404(person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@bp.route("/people/<int:person_id>/history")
+@login_required
+def person(person_id: int) -> str:
+    subject = _person_or_404(person_id)
+    form, filters = _filters()
+    page = history.timeline(current_user, person_id=subject.id, filters=filters, page=_page())
+    return render_template(
+        "history/person.html",
+        person=subject,
+        form=form,
+        page=page,
+        health=history.person_health(current_user, subject),
+        args=_args(),
+        can_set_cadence=history.can_set_cadence(current_user),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/history")
+@login_required
+def organisation(organisation_id: int) -> str:
+    subject = _organisation_or_404(organisation_id)
+    form, filters = _filters(subject.people)
+    page = history.timeline(current_user, organisation_id=subject.id, filters=filters, page=_page())
+    return render_template(
+        "history/organisation.html",
+        organisation=subject,
+        form=form,
+        page=page,
+        health=history.organisation_health(current_user, subject),
+        args=_args(),
+    )
+
+
+def _csv(stem: str, entries: Any) -> Response:
+    today = today_london()
+    body = csv_export.csv_bytes(history.EXPORT_HEADERS, history.export_rows(entries))
+    return Response(
+        body,
+        content_type=csv_export.CONTENT_TYPE,
+        headers={
+            "Content-Disposition": csv_export.content_disposition(
+                csv_export.dated_filename(stem, today)
+            )
+        },
+    )
+
+
+@bp.route("/people/<int:person_id>/history/export.csv")
+@login_required
+def person_export(person_id: int) -> Response:
+    subject = _person_or_404(person_id)
+    _form, filters = _filters()
+    entries = history.all_entries(current_user, person_id=subject.id, filters=filters)
+    return _csv(f"engagement-history-person-{subject.id}", entries)
+
+
+@bp.route("/organisations/<int:organisation_id>/history/export.csv")
+@login_required
+def organisation_export(organisation_id: int) -> Response:
+    subject = _organisation_or_404(organisation_id)
+    _form, filters = _filters(subject.people)
+    entries = history.all_entries(current_user, organisation_id=subject.id, filters=filters)
+    return _csv(f"engagement-history-organisation-{subject.id}", entries)
+
+
+@bp.route("/people/<int:person_id>/keep-in-touch", methods=["GET", "POST"])
+@login_required
+def keep_in_touch(person_id: int) -> Response | str:
+    if not history.can_set_cadence(current_user):
+        abort(403)
+    subject = _person_or_404(person_id)
+    form = KeepInTouchForm(obj=subject)
+    if form.validate_on_submit():
+        changed = history.set_keep_in_touch(current_user, subject, form.keep_in_touch_days.data)
+        db.session.commit()
+        if changed:
+            flash(
+                f"Keep in touch with {subject.full_name} every {subject.keep_in_touch_days} days."
+                if subject.keep_in_touch_days
+                else f"No regular contact expected with {subject.full_name}.",
+                "success",
+            )
+        return redirect(url_for(".person", person_id=subject.id))
+    return render_template("history/keep_in_touch.html", person=subject, form=form)

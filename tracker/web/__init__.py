@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from tracker.services import users as user_service
     from tracker.web import (
         account,
+        admin_home,
         admin_outbox,
         admin_policy,
         admin_users,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_home.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(organisations.bp)
     app.register_blueprint(people.bp)

@@ -194,7 +194,11 @@ def test_the_outbox_lists_failed_reminders_and_an_admin_retries_one(mail_app, wo
     assert "Lee Leader" in page
     assert "ConnectionRefusedError: nope" in page
     assert "Winter discharge plan" in page
-    assert 'href="/admin/outbox/"' in auth.client.get("/").get_data(as_text=True)
+    # The header's Admin page leads to the outbox and says how many need checking.
+    assert 'href="/admin/"' in auth.client.get("/").get_data(as_text=True)
+    admin_page = auth.client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/outbox/"' in admin_page
+    assert "1 reminder needs checking" in admin_page
     confirm = auth.client.get(f"/admin/outbox/{failed_row}/retry")
     assert "Send this reminder again?" in confirm.get_data(as_text=True)
     with mail_app.app_context():

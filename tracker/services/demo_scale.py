@@ -483,8 +483,15 @@ def generate(scale_name: str, seed: int, anchor: date, progress: Progress) -> Su
             "briefing",
             "audit_event",
             "surprise_report",
+            "reminder",
         )
     }
+    # Reminder history goes to the owner's user account (leaders are users here).
+    user_of_person = dict(
+        connection.execute(
+            select(Person.id, Person.user_id).where(Person.user_id.is_not(None))
+        ).all()
+    )
     start = anchor - timedelta(days=365 * scale.years)
     span = (anchor + timedelta(days=60) - start).days
     per_system = scale.decisions // scale.systems
@@ -497,6 +504,7 @@ def generate(scale_name: str, seed: int, anchor: date, progress: Progress) -> Su
     link_rows: list[tuple[Any, ...]] = []
     audit_rows: list[tuple[Any, ...]] = []
     surprise_rows: list[tuple[Any, ...]] = []
+    reminder_rows: list[tuple[Any, ...]] = []
 
     def flush() -> None:
         summary.add("decisions", writer.write(tables["decision"], DECISION_COLUMNS, decision_rows))
@@ -512,7 +520,9 @@ def generate(scale_name: str, seed: int, anchor: date, progress: Progress) -> Su
             "surprise reports",
             writer.write(tables["surprise_report"], SURPRISE_COLUMNS, surprise_rows),
         )
+        summary.add("reminders", writer.write(tables["reminder"], REMINDER_COLUMNS, reminder_rows))
         for rows in (
+            reminder_rows,
             decision_rows,
             requirement_rows,
             briefing_rows,
@@ -633,6 +643,33 @@ def generate(scale_name: str, seed: int, anchor: date, progress: Progress) -> Su
                         created_at,
                     )
                 )
+                recipient = user_of_person.get(owner)
+                if past and recipient is not None and rng.random() < 0.5:
+                    sent_at = local_to_utc(brief_by, time(8))
+                    reminder_rows.append(
+                        (
+                            ids["reminder"],
+                            requirement_id,
+                            decision_id,
+                            None,
+                            recipient,
+                            "due",
+                            brief_by,
+                            sent_at,
+                            "sent",
+                            1,
+                            None,
+                            None,
+                            None,
+                            sent_at,
+                            sent_at,
+                            f"<demo.{ids['reminder']}@example.org>",
+                            None,
+                            sent_at,
+                            sent_at,
+                        )
+                    )
+                    ids["reminder"] += 1
                 if first_briefed is not None:
                     briefing_id = ids["briefing"]
                     ids["briefing"] += 1
@@ -768,6 +805,27 @@ AUDIT_COLUMNS = (
     "action",
     "summary",
     "changes",
+)
+REMINDER_COLUMNS = (
+    "id",
+    "requirement_id",
+    "decision_id",
+    "person_id",
+    "recipient_user_id",
+    "kind",
+    "for_day",
+    "send_at",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "claim_token",
+    "claimed_at",
+    "sent_at",
+    "message_id",
+    "read_at",
+    "created_at",
+    "updated_at",
 )
 SURPRISE_COLUMNS = (
     "id",

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: help install install-python install-assets browser-deps migrate run serve test test-browser \
+.PHONY: bench help install install-python install-assets browser-deps migrate run serve test test-browser \
 	security-scan lint format lock clean
 
 help:  ## List the commands
@@ -85,6 +85,9 @@ test: install-python install-assets browser-deps security-scan  ## Lint, securit
 
 test-browser: install-python install-assets browser-deps  ## Only the real-browser journeys and page gates
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+bench: install  ## Benchmark at national scale (SQLite; PostgreSQL too with BENCH_DATABASE_URL); not part of make test
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint:  ## ruff check and format check
 	$(BIN)/ruff check .

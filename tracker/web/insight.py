@@ -150,19 +150,23 @@ def _row(section: str, name: str, figures: compliance.Figures) -> list[object]:
     ]
 
 
-@bp.route("/export.csv")
-@login_required
-def compliance_export() -> Response:
-    _form, period = _period_from_request()
-    today = today_london()
-    report = compliance.report(current_user, period, today)
+def compliance_csv(report: compliance.Report, period: Period) -> bytes:
+    """The report as the spreadsheet managers put in board packs."""
     span = f"{period.first.isoformat()} to {period.last.isoformat()}"
     rows = [_row("Period", span, report.totals)]
     rows += [_row("Month", b.key, b.figures) for b in report.trend]
     rows += [_row("Decision owner", b.label, b.figures) for b in report.by_owner]
     rows += [_row("Partner organisation", b.label, b.figures) for b in report.by_organisation]
     rows += [_row("Organisation type", b.label, b.figures) for b in report.by_organisation_type]
-    body = csv_export.csv_bytes(REPORT_HEADERS, rows)
+    return csv_export.csv_bytes(REPORT_HEADERS, rows)
+
+
+@bp.route("/export.csv")
+@login_required
+def compliance_export() -> Response:
+    _form, period = _period_from_request()
+    today = today_london()
+    body = compliance_csv(compliance.report(current_user, period, today), period)
     filename = csv_export.dated_filename(
         f"no-surprises-compliance-{period.first.isoformat()}-{period.last.isoformat()}", today
     )

@@ -68,6 +68,7 @@ class Run:
     worker_rss_mb_max: float = 0.0
     background: dict[str, float] = field(default_factory=dict)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    scale: str = "national"
 
 
 def machine() -> dict[str, Any]:
@@ -103,23 +104,15 @@ def environment(database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare_database(database_url: str, env: dict[str, str]) -> float | None:
-    """Migrate and generate national data unless this exact data set is already there."""
+def prepare_database(database_url: str, env: dict[str, str], scale: str) -> float | None:
+    """Migrate and generate the data set unless it is already there."""
     subprocess.run([*FLASK, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
-    marker = subprocess.run(
-        [*FLASK, "shell", "-c", targets.MARKER_QUERY],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if marker.stdout.strip() == "ready":
-        print(f"  reusing the national data set in {database_url.split('@')[-1]}")
+    if targets.is_ready(env):
+        print(f"  reusing the {scale} data set")
         return None
     started = time.monotonic()
     subprocess.run(
-        [*FLASK, "demo-data", "--scale", "national", "--seed", str(SEED)],
+        [*FLASK, "demo-data", "--scale", scale, "--seed", str(SEED)],
         env=env,
         check=True,
         cwd=ROOT,
@@ -142,11 +135,11 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         env={**env, "GUNICORN_WORKERS": "2"},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             status, _ = Client("127.0.0.1", port).request("GET", "/healthz")
             if status == 200:
@@ -154,7 +147,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    raise RuntimeError("gunicorn did not start and answer /healthz within 60 s")
 
 
 class MemorySampler(threading.Thread):
@@ -192,7 +185,7 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
         database=name,
         started=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         machine=machine(),
-        generation_seconds=prepare_database(database_url, env),
+        generation_seconds=prepare_database(database_url, env, args.scale),
     )
     fixtures = targets.fixtures(env)
     port = free_port()
@@ -250,13 +243,15 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
         server.wait(timeout=30)
     run.worker_rss_mb_max = sampler.max_kb / 1024
     run.background = background.measure(env)
+    run.scale = args.scale
     run.targets = targets.evaluate(run)
     return run
 
 
 def write_results(run: Run) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS_DIR / f"{date.today().isoformat()}-{run.database}"
+    suffix = "" if run.scale == "national" else f"-{run.scale}"
+    stem = RESULTS_DIR / f"{date.today().isoformat()}-{run.database}{suffix}"
     stem.with_suffix(".json").write_text(json.dumps(asdict(run), indent=2, default=str) + "\n")
     stem.with_suffix(".md").write_text(targets.markdown(run))
     return stem.with_suffix(".md")
@@ -271,11 +266,17 @@ def main() -> None:
         "--seconds", type=float, default=5.0, help="seconds per page with 8 clients"
     )
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument(
+        "--scale",
+        choices=["system", "national"],
+        default="national",
+        help="data set size (national is what the targets are about; system is for a quick try)",
+    )
     args = parser.parse_args()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     databases = []
     if args.only in (None, "sqlite"):
-        databases.append(("sqlite", f"sqlite:///{DATA_DIR / 'national.db'}"))
+        databases.append(("sqlite", f"sqlite:///{DATA_DIR / (args.scale + '.db')}"))
     if args.only in (None, "postgresql"):
         url = os.environ.get("BENCH_DATABASE_URL")
         if url:

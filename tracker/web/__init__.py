@@ -11,6 +11,7 @@ from tracker import SERVICE_NAME
 def register_web(app: Flask) -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
+    from tracker.services import visibility
     from tracker.web import (
         account,
         admin_home,
@@ -68,6 +69,7 @@ def register_web(app: Flask) -> None:
     nhs.init_app(app)
     formatting.init_app(app)
     app.jinja_env.globals.update(
+        is_confidential=visibility.is_confidential,
         can_edit_registers=permissions.can_edit_registers,
         can_curate_registers=permissions.can_curate_registers,
     )

@@ -455,6 +455,8 @@ def report_surprise(decision_id: int) -> Response | str:
     if form.validate_on_submit():
         if form.person_id.data not in {p.id for p in people}:
             form.add_error("person_id", "Select who was surprised")
+        elif form.reported_date.data > outcomes.today_london():
+            form.add_error("reported_date", "The date they told you must be today or in the past")
         else:
             decisions.record_surprise(
                 current_user,

@@ -48,10 +48,29 @@ def iso_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def audit_value(value: object) -> str:
+    """An old or new value from the audit trail, as a person would write it."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(audit_value(item) for item in value)
+    if isinstance(value, str):
+        try:
+            if "T" in value:
+                return format_datetime(datetime.fromisoformat(value), "short")
+            return format_date(date.fromisoformat(value), "short")
+        except ValueError:
+            return value
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         format_date=format_date,
         format_time=format_time,
         format_datetime=format_datetime,
         iso_date=iso_date,
+        audit_value=audit_value,
     )

@@ -186,7 +186,7 @@ def test_a_working_session_leaves_a_full_append_only_history(
         "Briefing logged (Phone call) by Olu Owner",
         "Title: Move stroke services to the new hub → Move stroke services to the Riverside hub",
         "Brief-by date for Alice Partner recomputed by Olu Owner",
-        "Brief by: 2027-03-22 → 2027-04-07",
+        "Brief by: Mon 22 Mar 2027 → Wed 7 Apr 2027",
         "Bob Partner must hear about the change by Olu Owner",
         "Alice Partner: Not required by Olu Owner",
         "Status: pending → not_required",

@@ -133,7 +133,7 @@ class _Writer:
         else:
             marks = ", ".join("?" for _ in columns)
             # Table and column names come from our own metadata, never from input.
-            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608
+            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608  # nosec B608
             self.connection.exec_driver_sql(insert, batch)
         self.progress(len(batch))
         return len(batch)
@@ -143,11 +143,9 @@ class _Writer:
             return
         for table in tables:
             # Table names come from our own metadata, never from input.
-            reset = (
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
-                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 1))'
-            )
-            self.connection.execute(text(reset))
+            sequence = f"pg_get_serial_sequence('\"{table.name}\"', 'id')"
+            largest = f'SELECT MAX(id) FROM "{table.name}"'  # noqa: S608  # nosec B608
+            self.connection.execute(text(f"SELECT setval({sequence}, COALESCE(({largest}), 1))"))
 
 
 def _next_id(connection: Connection, table: Table) -> int:

@@ -8,17 +8,18 @@ working day her contact falls due, at 08:00 London, once per due date: the leade
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select, update
 
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, csrf_token_from
 from tests.insight_factories import briefing
 from tests.reminder_world import PASSWORD, UserInfoLike, World, london, outbox
 from tracker.extensions import db
-from tracker.models import KEEP_IN_TOUCH, Person, Reminder, User
+from tracker.models import KEEP_IN_TOUCH, Briefing, Person, Reminder, User
 from tracker.services import history, people, reminders
 
 CADENCE = 30
@@ -305,3 +306,52 @@ def test_without_any_cadence_the_daily_pass_costs_one_query(mail_app, world, sta
         assert reminders.reconcile_keep_in_touch(MIDNIGHT_RUN).created == 0
         assert len(statements) == 1
         assert "EXISTS" in statements[0]
+
+
+def test_notifications_show_keep_in_touch_and_links_only_open_pages(mail_app, world):
+    # The web pages use the real clock, so this contact is in the past (3 Nov 2026).
+    with mail_app.app_context():
+        ann = _keep_in_touch_with_ann(world, london(date(2026, 11, 3)))
+        ann_id, council_id = ann.id, ann.organisation_id
+        reminders.reconcile_keep_in_touch(datetime(2026, 12, 3, 0, 5, tzinfo=UTC))
+        db.session.execute(
+            update(Reminder).values(send_at=datetime.now(UTC) - timedelta(minutes=5), status="sent")
+        )
+        db.session.commit()
+        briefings_before = db.session.scalar(select(func.count()).select_from(Briefing))
+
+    auth = _signed_in(mail_app, "leader@example.org")
+    home = auth.client.get("/").get_data(as_text=True)
+    assert "Notifications (1)" in home
+    page = auth.client.get("/notifications").get_data(as_text=True)
+    assert "Keep in touch: Cllr Ann Smith (every 30 days; last contact Tue 3 Nov)" in page
+    assert f'href="/people/{ann_id}"' in page
+    log_path = f"/briefings/new?organisation={council_id}&amp;person={ann_id}"
+    assert log_path in page
+
+    # Following the link opens the form with Ann ticked, and records nothing.
+    form = auth.client.get(log_path.replace("&amp;", "&"))
+    assert form.status_code == 200
+    checked = re.search(rf'<input[^>]*value="{ann_id}"[^>]*>', form.get_data(as_text=True))
+    assert checked is not None
+    assert "checked" in checked.group(0)
+    with mail_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Briefing)) == briefings_before
+
+    token = csrf_token_from(page)
+    assert auth.client.post("/notifications/read", data={"csrf_token": token}).status_code == 302
+    assert "Notifications (1)" not in auth.client.get("/").get_data(as_text=True)
+
+    # Managers get no keep-in-touch reminders, so see none.
+    manager = _signed_in(mail_app, "manager@example.org")
+    assert "Cllr Ann Smith" not in manager.client.get("/notifications").get_data(as_text=True)
+
+
+def test_the_admin_outbox_names_the_person_of_a_failed_keep_in_touch_reminder(mail_app, world):
+    with mail_app.app_context():
+        _keep_in_touch_with_ann(world)
+        reminders.reconcile_keep_in_touch(MIDNIGHT_RUN)
+        db.session.execute(update(Reminder).values(status="failed", attempts=5, last_error="nope"))
+        db.session.commit()
+    page = _signed_in(mail_app, "admin@example.org").client.get("/admin/outbox/")
+    assert "Keep in touch: Cllr Ann Smith (every 30 days)" in page.get_data(as_text=True)

@@ -68,9 +68,6 @@ class Reminder(Base):
         UniqueConstraint(
             "requirement_id", "recipient_user_id", "kind", "for_day", name="uq_reminder_key"
         ),
-        UniqueConstraint(
-            "person_id", "recipient_user_id", "kind", "for_day", name="uq_reminder_person_key"
-        ),
         CheckConstraint(f"status IN ({sql_in_list(ReminderStatus)})", name="status_valid"),
         CheckConstraint(
             "kind IN (" + ", ".join(f"'{kind}'" for kind in KNOWN_KINDS) + ")", name="kind_valid"
@@ -100,6 +97,18 @@ class Reminder(Base):
             "claimed_at",
             sqlite_where=text("status IN ('sending', 'failed', 'needs_check')"),
             postgresql_where=text("status IN ('sending', 'failed', 'needs_check')"),
+        ),
+        # The same for reminders about a person (keep in touch): partial, because those
+        # rows never have a requirement; the sweep inserts with ON CONFLICT DO NOTHING.
+        Index(
+            "uq_reminder_person_day",
+            "person_id",
+            "recipient_user_id",
+            "kind",
+            "for_day",
+            unique=True,
+            sqlite_where=text("requirement_id IS NULL"),
+            postgresql_where=text("requirement_id IS NULL"),
         ),
         Index("ix_reminder_decision", "decision_id"),
         Index("ix_reminder_person", "person_id"),

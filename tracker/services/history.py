@@ -9,11 +9,11 @@ fact of the meeting leaks.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, not_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, not_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.keep_in_touch import ContactDue, contact_status, validate_cadence
@@ -245,7 +245,7 @@ def person_health(user: User, person: Person, now: datetime | None = None) -> He
             person.keep_in_touch_days,
             london_date(now),
             calendar.working_calendar(),
-            since=london_date(person.created_at),
+            since=cadence_since(person),
         )
     return Health(
         last_contact=last,
@@ -278,21 +278,49 @@ def keeps_in_touch(user: User) -> bool:
     return user.role in (Role.LEADER.value, Role.PA.value)
 
 
-def keep_in_touch_due(user: User, now: datetime | None = None) -> list[KeepInTouch]:
-    """Key people (with a cadence) whose next contact is due, most overdue first.
+def cadence_since(person: Person) -> date:
+    """The day a never-contacted key person's first contact counts from: when added."""
+    return london_date(person.created_at)
 
-    The cadence is the organisation's expectation of the relationship, so "last contact"
-    is the last engagement anyone logged with them that this user may see. The user's
-    own circle (themselves, the leaders they assist) is left out.
-    """
-    now = now or utcnow()
-    last_contact = (
+
+def _last_contact_subquery(user: User, now: datetime) -> Subquery:
+    """(person_id, last): the latest engagement with each person that `user` may see."""
+    return (
         select(briefing_attendee.c.person_id, func.max(Briefing.occurred_at).label("last"))
         .join(Briefing, Briefing.id == briefing_attendee.c.briefing_id)
         .where(visible_briefing_clause(user, now), Briefing.occurred_at <= now)
         .group_by(briefing_attendee.c.person_id)
         .subquery("last_contact")
     )
+
+
+def last_contacts(
+    user: User, person_ids: Collection[int], now: datetime | None = None
+) -> dict[int, datetime]:
+    """The last contact `user` may see with each of these people (absent: none)."""
+    if not person_ids:
+        return {}
+    last_contact = _last_contact_subquery(user, now or utcnow())
+    rows = db.session.execute(
+        select(last_contact.c.person_id, last_contact.c.last).where(
+            last_contact.c.person_id.in_(list(person_ids))
+        )
+    )
+    return {person_id: last for person_id, last in rows}  # noqa: C416 (rows, not pairs)
+
+
+def keep_in_touch_due(
+    user: User, now: datetime | None = None, *, person_ids: Collection[int] | None = None
+) -> list[KeepInTouch]:
+    """Key people (with a cadence) whose next contact is due, most overdue first.
+
+    The cadence is the organisation's expectation of the relationship, so "last contact"
+    is the last engagement anyone logged with them that this user may see. The user's
+    own circle (themselves, the leaders they assist) is left out. `person_ids` narrows
+    the answer to those people (the reminder sweep re-checking what it is about to send).
+    """
+    now = now or utcnow()
+    last_contact = _last_contact_subquery(user, now)
     circle = circle_person_ids(user)
     query = (
         select(Person, last_contact.c.last)
@@ -302,6 +330,10 @@ def keep_in_touch_due(user: User, now: datetime | None = None) -> list[KeepInTou
     )
     if circle:
         query = query.where(Person.id.not_in(circle))
+    if person_ids is not None:
+        if not person_ids:
+            return []
+        query = query.where(Person.id.in_(list(person_ids)))
     today = london_date(now)
     working = calendar.working_calendar()
     due = []
@@ -311,12 +343,25 @@ def keep_in_touch_due(user: User, now: datetime | None = None) -> list[KeepInTou
             person.keep_in_touch_days,
             today,
             working,
-            since=london_date(person.created_at),
+            since=cadence_since(person),
         )
         if status.is_due:
             due.append(KeepInTouch(person=person, last_contact=last, contact=status))
     due.sort(key=lambda item: (-item.contact.days_overdue, item.person.name_key))
     return due
+
+
+def any_cadence() -> bool:
+    """Whether any key person (not archived) has a keep-in-touch cadence: one EXISTS."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Person.keep_in_touch_days.is_not(None), Person.is_archived.is_(False)
+                )
+            )
+        )
+    )
 
 
 def can_set_cadence(user: User) -> bool:

@@ -8,8 +8,9 @@ user signed in and a POST on the page the link opens.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.utils import formataddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,8 +20,8 @@ from flask import current_app
 from tracker.domain.localtime import london_date
 from tracker.domain.reminder_policy import ReminderKind
 from tracker.mail import Email, new_message_id
-from tracker.models import Reminder, User
-from tracker.services import visibility
+from tracker.models import Person, Reminder, User
+from tracker.services import history, permissions, visibility
 from tracker.web.formatting import format_datetime
 
 #: Header naming the outbox rows an email carries, for support and for the tests.
@@ -62,15 +63,83 @@ class ReminderItem:
     log_url: str | None
 
 
-def _person_detail(reminder: Reminder) -> str:
-    assert reminder.requirement is not None
-    person = reminder.requirement.person
+@dataclass(frozen=True)
+class KeepInTouchItem:
+    """One "keep in touch" reminder, in words: a key person due a contact."""
+
+    reminder_id: int
+    headline: str
+    person: str
+    person_detail: str
+    cadence_days: int
+    last_contact: date | None
+    due_on: date
+    days_overdue: int
+    person_url: str
+    log_url: str | None
+
+
+def _detail(person: Person) -> str:
     parts = [part for part in (person.job_title, person.organisation.name) if part]
     return ", ".join(parts)
 
 
+def _person_detail(reminder: Reminder) -> str:
+    assert reminder.requirement is not None
+    return _detail(reminder.requirement.person)
+
+
+def keep_in_touch_title(person: Person) -> str:
+    """'Keep in touch: Cllr Ann Smith (every 30 days)', without the last contact (which
+    depends on who is asking)."""
+    if person.keep_in_touch_days is None:
+        return f"Keep in touch: {person.full_name}"
+    return f"Keep in touch: {person.full_name} (every {person.keep_in_touch_days} days)"
+
+
+def keep_in_touch_headline(person: Person, last_contact: datetime | None) -> str:
+    """'Keep in touch: Cllr Ann Smith (every 30 days; last contact Tue 3 Nov)'."""
+    if person.keep_in_touch_days is None:
+        return keep_in_touch_title(person)
+    contact = (
+        f"last contact {short_date(london_date(last_contact))}"
+        if last_contact
+        else "no contact logged yet"
+    )
+    return f"Keep in touch: {person.full_name} (every {person.keep_in_touch_days} days; {contact})"
+
+
+def keep_in_touch_log_url(person: Person) -> str:
+    """The briefing form for the person's organisation, with the person ticked. A GET:
+    opening it records nothing."""
+    return external_url("briefings.new", organisation=person.organisation_id, person=person.id)
+
+
+def keep_in_touch_item(
+    reminder: Reminder, recipient: User, contact: history.KeepInTouch
+) -> KeepInTouchItem:
+    person = contact.person
+    assert person.keep_in_touch_days is not None
+    return KeepInTouchItem(
+        reminder_id=reminder.id,
+        headline=keep_in_touch_headline(person, contact.last_contact),
+        person=person.full_name,
+        person_detail=_detail(person),
+        cadence_days=person.keep_in_touch_days,
+        last_contact=london_date(contact.last_contact) if contact.last_contact else None,
+        due_on=contact.contact.due_on,
+        days_overdue=max(contact.contact.days_overdue, 0),
+        person_url=external_url("people.show", person_id=person.id),
+        log_url=(
+            keep_in_touch_log_url(person) if permissions.can_log_briefings(recipient) else None
+        ),
+    )
+
+
 def headline(reminder: Reminder) -> str:
     """The subject of an individual reminder: what to do, by when, about what."""
+    if reminder.person is not None:
+        return keep_in_touch_title(reminder.person)
     requirement = reminder.requirement
     decision = reminder.decision
     assert requirement is not None
@@ -139,7 +208,23 @@ def _headers(reminders: list[Reminder]) -> dict[str, str]:
     }
 
 
-def individual_email(reminder: Reminder, recipient: User) -> Email:
+def individual_email(
+    reminder: Reminder, recipient: User, contact: history.KeepInTouch | None = None
+) -> Email:
+    """One reminder in one email; a keep-in-touch reminder needs the `contact` due."""
+    if reminder.person_id is not None:
+        if contact is None:
+            raise ValueError("a keep-in-touch reminder needs the contact it is about")
+        kit = keep_in_touch_item(reminder, recipient, contact)
+        context = {**_common(recipient), "item": kit}
+        return Email(
+            to=formataddr((recipient.display_name, recipient.email)),
+            subject=kit.headline,
+            text=_render("email/keep_in_touch.txt", **context),
+            html=_render("email/keep_in_touch.html", **context),
+            message_id=new_message_id(),
+            headers=_headers([reminder]),
+        )
     item = item_for(reminder, recipient)
     context = {**_common(recipient), "item": item}
     return Email(
@@ -152,14 +237,35 @@ def individual_email(reminder: Reminder, recipient: User) -> Email:
     )
 
 
-def digest_subject(for_day: date, count: int) -> str:
-    noun = "briefing" if count == 1 else "briefings"
-    return f"Your No Surprises digest for {short_date(for_day)}: {count} {noun}"
+def digest_subject(for_day: date, count: int, keep_in_touch: int = 0) -> str:
+    parts = []
+    if count or not keep_in_touch:
+        parts.append(f"{count} {'briefing' if count == 1 else 'briefings'}")
+    if keep_in_touch:
+        people = "person" if keep_in_touch == 1 else "people"
+        parts.append(f"{keep_in_touch} {people} to keep in touch with")
+    return f"Your No Surprises digest for {short_date(for_day)}: {', '.join(parts)}"
 
 
-def digest_email(reminders: list[Reminder], recipient: User, for_day: date) -> Email:
+def digest_email(
+    reminders: list[Reminder],
+    recipient: User,
+    for_day: date,
+    contacts: Mapping[int, history.KeepInTouch] | None = None,
+) -> Email:
+    """One email with a user's reminders for a day; `contacts` (by person id) describes
+    the keep-in-touch ones, which get their own section after the briefings."""
+    contacts = contacts or {}
+    keep_in_touch = sorted(
+        (
+            keep_in_touch_item(reminder, recipient, contacts[reminder.person_id])
+            for reminder in reminders
+            if reminder.person_id is not None
+        ),
+        key=lambda item: (-item.days_overdue, item.person),
+    )
     items = sorted(
-        (item_for(reminder, recipient) for reminder in reminders),
+        (item_for(reminder, recipient) for reminder in reminders if reminder.person_id is None),
         key=lambda item: (-item.kind.urgency, item.brief_by, item.decision_title, item.person),
     )
     sections = [
@@ -169,13 +275,14 @@ def digest_email(reminders: list[Reminder], recipient: User, for_day: date) -> E
     context = {
         **_common(recipient),
         "items": items,
+        "keep_in_touch": keep_in_touch,
         "sections": [(kind, group) for kind, group in sections if group],
         "for_day": for_day,
         "day_text": short_date(for_day),
     }
     return Email(
         to=formataddr((recipient.display_name, recipient.email)),
-        subject=digest_subject(for_day, len(items)),
+        subject=digest_subject(for_day, len(items), len(keep_in_touch)),
         text=_render("email/digest.txt", **context),
         html=_render("email/digest.html", **context),
         message_id=new_message_id(),

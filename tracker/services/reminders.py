@@ -9,6 +9,12 @@ are never touched. The decision and briefing services call it whenever something
 matters changes; the sweep also reconciles every open requirement once a London day, for
 what those services do not see (a PA added to a leader, a new manager, a closure day).
 
+Keep in touch. The same daily pass owes every active leader and PA a 'keep_in_touch'
+reminder for each key person whose contact is due (`history.keep_in_touch_due`, the
+list "my week" shows them), on `tracker.domain.keep_in_touch.reminder_day` at the send
+time: one per (person, due date), so an overdue contact is reminded about once. These
+rows go through the same claim, re-check and send as the others, in the digest too.
+
 Sending. `sweep(now)` is safe to run from any number of processes at once:
 
 1. rows left in 'sending' longer than REMINDER_SENDING_TIMEOUT become 'needs_check' (a
@@ -17,7 +23,8 @@ Sending. `sweep(now)` is safe to run from any number of processes at once:
    token; `FOR UPDATE SKIP LOCKED` on PostgreSQL) and the claim is committed before
    anything is sent, as in alphagov/notifications-api;
 3. each claimed row is checked again against the database (still pending, decision
-   still warrants it, recipient active and allowed to see the decision);
+   still warrants it, recipient active and allowed to see the decision; for keep in
+   touch: the person still due a contact, recipient still an active leader or PA);
 4. escalations and the reminders of users who want separate emails go one per email;
    a digest user's reminders for a day are claimed together by one UPDATE per
    (recipient, day), so concurrent sweeps can never split a digest;
@@ -41,6 +48,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.keep_in_touch import reminder_day
 from tracker.domain.localtime import london_date
 from tracker.domain.reminder_policy import (
     ReminderKind,
@@ -54,6 +62,7 @@ from tracker.domain.working_days import WorkingCalendar
 from tracker.extensions import db
 from tracker.mail import Email, MailError, MailSession
 from tracker.models import (
+    KEEP_IN_TOUCH,
     BriefingRequirement,
     Decision,
     Person,
@@ -65,7 +74,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.services import audit, calendar, reminder_messages, visibility
+from tracker.services import audit, calendar, history, reminder_messages, visibility
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +92,10 @@ MAX_BATCHES_PER_SWEEP = 1000
 _ESCALATION = ReminderKind.ESCALATION.value
 _PENDING = ReminderStatus.PENDING.value
 _SENDING = ReminderStatus.SENDING.value
+_CANCELLED = ReminderStatus.CANCELLED.value
+
+#: Per (recipient, person): the keep-in-touch contact due, as that recipient sees it.
+Contacts = dict[tuple[int, int], history.KeepInTouch]
 
 
 # --- configuration -----------------------------------------------------------------------
@@ -195,8 +208,14 @@ def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> int:
     for row in rows:
         row.setdefault("created_at", now)
         row.setdefault("updated_at", now)
-    result = db.session.execute(insert(Reminder).values(rows).on_conflict_do_nothing())
-    return max(result.rowcount or 0, 0)
+    # Without a conflict target, any unique key counts: (requirement, recipient, kind,
+    # day) for reminders about a requirement, the partial one on (person, recipient,
+    # kind, day) for reminders about a person. RETURNING lists only the rows inserted
+    # (a multi-row INSERT's rowcount is not reliable on every driver).
+    inserted = db.session.execute(
+        insert(Reminder).values(rows).on_conflict_do_nothing().returning(Reminder.id)
+    )
+    return len(inserted.all())
 
 
 def reconcile_requirement(
@@ -309,6 +328,120 @@ def recompute_for_requirements(
     return result
 
 
+# --- keep in touch -------------------------------------------------------------------------
+
+
+def keep_in_touch_recipients() -> list[User]:
+    """Who is reminded to keep in touch: every active leader and PA."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.is_active.is_(True),
+                User.role.in_((Role.LEADER.value, Role.PA.value)),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def reconcile_keep_in_touch(
+    now: datetime | None = None, *, context: Context | None = None
+) -> ReconcileResult:
+    """Owe every active leader and PA a reminder per key person due a contact (flushes).
+
+    Skipped with one EXISTS query when nobody has a cadence. Idempotent: a reminder
+    already owed, being sent or sent for the person's current due date (a row on or
+    after it) is enough; a cancelled one for the same day is revived; otherwise a row
+    is inserted for `reminder_day`, ignoring a concurrent insert of the same key.
+    """
+    result = ReconcileResult()
+    if not history.any_cadence():
+        return result
+    context = context or make_context(now)
+    for user in keep_in_touch_recipients():
+        result.add(_reconcile_keep_in_touch_for(user, context))
+    return result
+
+
+def _reconcile_keep_in_touch_for(user: User, context: Context) -> ReconcileResult:
+    result = ReconcileResult()
+    due = history.keep_in_touch_due(user, context.now)
+    if not due:
+        return result
+    stored: dict[int, list[tuple[int, date, str]]] = defaultdict(list)
+    for row_id, person_id, for_day, status in db.session.execute(
+        select(Reminder.id, Reminder.person_id, Reminder.for_day, Reminder.status).where(
+            Reminder.recipient_user_id == user.id,
+            Reminder.kind == KEEP_IN_TOUCH,
+            Reminder.person_id.in_([item.person.id for item in due]),
+            Reminder.for_day >= min(item.contact.due_on for item in due),
+        )
+    ):
+        stored[person_id].append((row_id, for_day, status))
+    new_rows: list[dict[str, Any]] = []
+    for item in due:
+        person = item.person
+        assert person.keep_in_touch_days is not None
+        day = reminder_day(
+            london_date(item.last_contact) if item.last_contact else None,
+            person.keep_in_touch_days,
+            context.today,
+            context.calendar,
+            since=history.cadence_since(person),
+        )
+        # Rows on or after the due date are about this due date (a contact moves it on).
+        current = [row for row in stored[person.id] if row[1] >= item.contact.due_on]
+        if any(status != _CANCELLED for _, _, status in current):
+            continue
+        cancelled_today = [row_id for row_id, for_day, _ in current if for_day == day]
+        if cancelled_today:
+            result.revived += _conditional_update(
+                cancelled_today,
+                {_CANCELLED},
+                status=_PENDING,
+                send_at=context.policy.send_at(day),
+                next_attempt_at=None,
+                attempts=0,
+                last_error=None,
+                claim_token=None,
+            )
+            continue
+        new_rows.append(
+            {
+                "person_id": person.id,
+                "recipient_user_id": user.id,
+                "kind": KEEP_IN_TOUCH,
+                "for_day": day,
+                "send_at": context.policy.send_at(day),
+                "status": _PENDING,
+                "attempts": 0,
+            }
+        )
+    result.created += _insert_ignoring_duplicates(new_rows)
+    return result
+
+
+def _keep_in_touch_contacts(rows: list[Reminder], now: datetime) -> Contacts:
+    """Per (recipient, person) of claimed keep-in-touch rows: the contact still due, as
+    that recipient sees it (one query per recipient). Missing: no longer owed."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    recipients: dict[int, User] = {}
+    for row in rows:
+        recipient = row.recipient
+        if row.person_id is None or not recipient.is_active:
+            continue
+        if not history.keeps_in_touch(recipient):
+            continue
+        wanted[recipient.id].add(row.person_id)
+        recipients[recipient.id] = recipient
+    contacts: Contacts = {}
+    for recipient_id, person_ids in wanted.items():
+        for item in history.keep_in_touch_due(recipients[recipient_id], now, person_ids=person_ids):
+            contacts[(recipient_id, item.person.id)] = item
+    return contacts
+
+
 # --- the sweep ---------------------------------------------------------------------------
 
 
@@ -322,13 +455,15 @@ class SweepSummary:
     cancelled: int = 0
     needs_check: int = 0
     reconciled: int = 0
+    keep_in_touch: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_text(self) -> str:
         return (
             f"claimed {self.claimed}, sent {self.sent} (in {self.digests} digests), "
             f"retried {self.retried}, failed {self.failed}, cancelled {self.cancelled}, "
-            f"needs check {self.needs_check}, requirements reconciled {self.reconciled}"
+            f"needs check {self.needs_check}, requirements reconciled {self.reconciled}, "
+            f"keep-in-touch reminders created {self.keep_in_touch}"
         )
 
 
@@ -337,8 +472,6 @@ def _due(now: datetime) -> Any:
         Reminder.status == _PENDING,
         Reminder.send_at <= now,
         or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
-        # Person reminders (keep in touch, issue 7) are sent by their own code.
-        Reminder.requirement_id.is_not(None),
     )
 
 
@@ -452,6 +585,7 @@ def _load_claimed(token: str) -> list[Reminder]:
                 selectinload(Reminder.requirement)
                 .selectinload(BriefingRequirement.person)
                 .selectinload(Person.organisation),
+                selectinload(Reminder.person).selectinload(Person.organisation),
                 selectinload(Reminder.decision).options(
                     selectinload(Decision.owner).options(
                         selectinload(Person.user), selectinload(Person.pas)
@@ -480,8 +614,28 @@ def _latest_days(rows: list[Reminder]) -> dict[tuple[int, int], date]:
     return {(req, rec): day for req, rec, day in latest}
 
 
-def still_owed(row: Reminder, context: Context, latest: dict[tuple[int, int], date]) -> bool:
-    """Re-check a claimed row against the database as it is now, just before sending."""
+def _contact_for(row: Reminder, contacts: Contacts) -> history.KeepInTouch | None:
+    if row.person_id is None:
+        return None
+    return contacts.get((row.recipient_user_id, row.person_id))
+
+
+def still_owed(
+    row: Reminder,
+    context: Context,
+    latest: dict[tuple[int, int], date],
+    contacts: Contacts | None = None,
+) -> bool:
+    """Re-check a claimed row against the database as it is now, just before sending.
+
+    `contacts` (from `_keep_in_touch_contacts`) answers for keep-in-touch rows: owed
+    while the person is still due a contact for the same due date, as the recipient
+    sees it; not once they were contacted, archived or lost their cadence, nor when the
+    recipient is no longer an active leader or PA.
+    """
+    if row.person_id is not None:
+        item = _contact_for(row, contacts or {})
+        return item is not None and item.contact.due_on <= row.for_day
     requirement, decision, recipient = row.requirement, row.decision, row.recipient
     if requirement is None or decision is None:
         return False
@@ -624,26 +778,34 @@ def _deliver(outgoing: list[_Outgoing], token: str, now: datetime, summary: Swee
         db.session.commit()
 
 
-def _prepare(token: str, context: Context, summary: SweepSummary) -> list[Reminder]:
-    """Load a claim, cancel what is no longer owed, return what should go out."""
+def _prepare(
+    token: str, context: Context, summary: SweepSummary
+) -> tuple[list[Reminder], Contacts]:
+    """Load a claim, cancel what is no longer owed, return what should go out (and, for
+    keep-in-touch rows, the contact due that their emails describe)."""
     rows = _load_claimed(token)
     summary.claimed += len(rows)
     latest = _latest_days(rows)
+    contacts = _keep_in_touch_contacts(rows, context.now)
     keep, drop = [], []
     for row in rows:
-        (keep if still_owed(row, context, latest) else drop).append(row)
+        (keep if still_owed(row, context, latest, contacts) else drop).append(row)
     if drop:
         summary.cancelled += _finish(
             [row.id for row in drop], token, status=ReminderStatus.CANCELLED.value, claim_token=None
         )
         db.session.commit()
-    return keep
+    return keep, contacts
 
 
 def _send_individual(token: str, context: Context, summary: SweepSummary) -> None:
-    rows = _prepare(token, context, summary)
+    rows, contacts = _prepare(token, context, summary)
     outgoing = [
-        _Outgoing.of([row], reminder_messages.individual_email(row, row.recipient), False)
+        _Outgoing.of(
+            [row],
+            reminder_messages.individual_email(row, row.recipient, _contact_for(row, contacts)),
+            False,
+        )
         for row in rows
     ]
     if outgoing:
@@ -651,13 +813,24 @@ def _send_individual(token: str, context: Context, summary: SweepSummary) -> Non
 
 
 def _send_digests(token: str, context: Context, summary: SweepSummary) -> None:
-    rows = _prepare(token, context, summary)
+    rows, contacts = _prepare(token, context, summary)
     groups: dict[tuple[int, date], list[Reminder]] = defaultdict(list)
     for row in rows:
         groups[(row.recipient_user_id, row.for_day)].append(row)
     outgoing = [
         _Outgoing.of(
-            group, reminder_messages.digest_email(group, group[0].recipient, for_day), True
+            group,
+            reminder_messages.digest_email(
+                group,
+                group[0].recipient,
+                for_day,
+                {
+                    person_id: item
+                    for (recipient_id, person_id), item in contacts.items()
+                    if recipient_id == group[0].recipient_user_id
+                },
+            ),
+            True,
         )
         for (_, for_day), group in sorted(groups.items(), key=lambda item: item[0])
     ]
@@ -687,12 +860,14 @@ def _claim_daily(today: date, now: datetime) -> bool:
     return (result.rowcount or 0) == 1
 
 
-def daily_reconcile(now: datetime) -> int | None:
-    """Once per London day: reconcile every open requirement of a future event.
+def daily_reconcile(now: datetime, summary: SweepSummary | None = None) -> int | None:
+    """Once per London day: reconcile every open requirement of a future event, then
+    owe the day's keep-in-touch reminders.
 
     Catches what no service call sees: PAs added or removed, managers created or
     disabled, closure days, embargoes lifting. Runs in batches with a commit each, so
-    memory and lock time stay bounded. None when another sweep has it today.
+    memory and lock time stay bounded. Returns the number of requirements reconciled
+    (keep-in-touch rows created go to `summary`), None when another sweep has it today.
     """
     today = london_date(now)
     if not _claim_daily(today, now):
@@ -732,6 +907,10 @@ def daily_reconcile(now: datetime) -> int | None:
         db.session.commit()
         count += len(ids)
         last_id = ids[-1]
+    keep_in_touch = reconcile_keep_in_touch(now)
+    db.session.commit()
+    if summary is not None:
+        summary.keep_in_touch += keep_in_touch.created + keep_in_touch.revived
     db.session.execute(
         update(SweepState)
         .where(SweepState.name == DAILY_JOB)
@@ -752,7 +931,7 @@ def sweep(now: datetime | None = None, clock: Callable[[], datetime] = utcnow) -
     batch_size = current_app.config["REMINDER_BATCH_SIZE"]
     db.session.rollback()
     summary.needs_check = mark_stale(tick())
-    summary.reconciled = daily_reconcile(tick()) or 0
+    summary.reconciled = daily_reconcile(tick(), summary) or 0
     phases = ((_claim_individual, _send_individual), (_claim_digests, _send_digests))
     for claim, send in phases:
         for _ in range(MAX_BATCHES_PER_SWEEP):
@@ -779,6 +958,7 @@ def needing_attention() -> list[Reminder]:
                 selectinload(Reminder.recipient),
                 selectinload(Reminder.decision),
                 selectinload(Reminder.requirement).selectinload(BriefingRequirement.person),
+                selectinload(Reminder.person),
             )
             .order_by(Reminder.updated_at.desc(), Reminder.id.desc())
         )
@@ -845,10 +1025,13 @@ def _shown_to(user: User, now: datetime) -> Any:
         Reminder.recipient_user_id == user.id,
         Reminder.send_at <= now,
         Reminder.status != ReminderStatus.CANCELLED.value,
-        Reminder.requirement_id.is_not(None),
-        # Never mention a decision the user can no longer see.
-        Reminder.decision_id.in_(
-            select(Decision.id).where(visibility.visible_clause_inline(user, now))
+        or_(
+            # About a person (keep in touch): no decision is ever mentioned.
+            Reminder.person_id.is_not(None),
+            # Never mention a decision the user can no longer see.
+            Reminder.decision_id.in_(
+                select(Decision.id).where(visibility.visible_clause_inline(user, now))
+            ),
         ),
     )
 
@@ -875,6 +1058,7 @@ def notifications(user: User, now: datetime | None = None, limit: int = 100) -> 
             .options(
                 selectinload(Reminder.decision).selectinload(Decision.owner),
                 selectinload(Reminder.requirement).selectinload(BriefingRequirement.person),
+                selectinload(Reminder.person),
             )
             .order_by(Reminder.send_at.desc(), Reminder.id.desc())
             .limit(limit)

@@ -20,7 +20,9 @@ class ConfirmForm(NhsForm):
 
 
 def _describe(reminder: Reminder) -> str:
-    return reminder_messages.headline(reminder) if reminder.requirement else reminder.kind_label
+    if reminder.requirement or reminder.person:
+        return reminder_messages.headline(reminder)
+    return reminder.kind_label
 
 
 @bp.route("/")

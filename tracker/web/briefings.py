@@ -145,6 +145,9 @@ def new() -> Response | str:
         for person in organisation.people:
             if not person.is_archived:
                 people.setdefault(person.id, person)
+                # A keep-in-touch link names the person: tick them (nothing is saved).
+                if person.id in wanted_person and person.id not in preselected:
+                    preselected.append(person.id)
     if not people:
         flash("Add affected partners to the decision before logging a briefing.", "info")
         return redirect(

@@ -174,12 +174,23 @@ def show(decision_id: int) -> str:
         db.session.commit()
     assessment = outcomes.assess(decision)
     can_edit = visibility.can_edit(current_user, decision)
+    # A briefing that also covered a decision this user may not see is as confidential as
+    # that decision: leave it (and its history entries) out here too.
+    logged = briefings.briefings_for_decision(decision.id)
+    hidden = {
+        b.id for b in logged if not all(visibility.can_see(current_user, d) for d in b.decisions)
+    }
+    history = [
+        event
+        for event in audit.history_for_decision(decision.id)
+        if not (event.entity_type == "briefing" and event.entity_id in hidden)
+    ]
     return render_template(
         "decisions/show.html",
         decision=decision,
         assessment=assessment,
-        briefings=briefings.briefings_for_decision(decision.id),
-        history=audit.history_for_decision(decision.id),
+        briefings=[b for b in logged if b.id not in hidden],
+        history=history,
         access_register=decisions.access_register(decision) if confidential else [],
         confidential=confidential,
         can_edit=can_edit,

@@ -115,13 +115,15 @@ def _int_args(name: str) -> list[int]:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> Response | str:
-    if not _can_log():
-        abort(403)
     decision_ids = _int_args("decision")
     organisation_ids = [i for i in _int_args("organisation") if i > 0]
+    # A decision the user may not see is a 404 whatever their role, as on the decision's
+    # own pages; only then does the role matter.
     chosen_decisions = [visibility.get_visible(current_user, i) for i in decision_ids]
     if any(d is None for d in chosen_decisions):
         abort(404)
+    if not _can_log():
+        abort(403)
     chosen: list[Decision] = [d for d in chosen_decisions if d is not None]
     if any(not visibility.can_edit(current_user, d) for d in chosen):
         abort(403)

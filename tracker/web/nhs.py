@@ -176,6 +176,9 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
         return field()
     if isinstance(field, NhsDateField):
         params = _common(field, label_as_legend=True)
+        # The boxes' ids are "<id>-day", "<id>-month" and "<id>-year" (the error summary
+        # links to the day); without an id they were "-day" on every date input.
+        params["id"] = field.id
         params["namePrefix"] = field.name
         error = field_error(field)
         params["items"] = [

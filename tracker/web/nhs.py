@@ -179,6 +179,11 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
         # The boxes' ids are "<id>-day", "<id>-month" and "<id>-year" (the error summary
         # links to the day); without an id they were "-day" on every date input.
         params["id"] = field.id
+        # aria-required is not allowed on the wrapping div (only on form controls).
+        attributes = params.get("attributes", {})
+        attributes.pop("aria-required", None)
+        if not attributes:
+            params.pop("attributes", None)
         params["namePrefix"] = field.name
         error = field_error(field)
         params["items"] = [
@@ -198,7 +203,11 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
     if isinstance(field, TextAreaField):
         params = _common(field)
         params["value"] = _raw_value(field)
-        params.setdefault("rows", 5)
+        # rows given as a render_kw is the macro's own parameter, not a second attribute.
+        attributes = params.get("attributes", {})
+        params["rows"] = attributes.pop("rows", 5)
+        if not attributes:
+            params.pop("attributes", None)
         return _macro("textarea")(_merge(params, overrides))
     if isinstance(field, BooleanField):
         params = _as_group(_common(field, label_as_legend=False))

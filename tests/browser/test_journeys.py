@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.browser import data
 from tests.browser.pages import (
     check_page,
     choose,
@@ -17,6 +19,8 @@ from tests.browser.pages import (
     sign_in,
     sign_out,
 )
+from tracker.domain.brief_by import brief_by_date
+from tracker.domain.working_days import WorkingCalendar
 from tracker.models import Role
 
 
@@ -144,3 +148,90 @@ def test_public_pages_and_errors(page: Page):
     expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fadmin%2Fusers%2F$"))
     open_page(page, "/accessibility")
     follow_link(page, "Accessibility statement", within=".nhsuk-footer")
+
+
+# --- registers and decisions --------------------------------------------------------------
+
+
+def _fill_date(page: Page, field: str, day: date) -> None:
+    """The three boxes of an NHS date input (their labels, Day, Month and Year, repeat)."""
+    page.locator(f"#{field}-day").fill(str(day.day))
+    page.locator(f"#{field}-month").fill(str(day.month))
+    page.locator(f"#{field}-year").fill(str(day.year))
+
+
+def _banner(page: Page):
+    return page.locator(".nhsuk-notification-banner")
+
+
+def test_leader_adds_partners_and_logs_a_decision(page: Page, make_browser_user, live_app):
+    leader = make_browser_user(Role.LEADER, display_name="Lee Leader")
+    icb = data.add_organisation(live_app, "Northshire Integrated Care Board")
+    data.add_person(live_app, "Lee Leader", icb, user_id=leader.id, job_title="Chief executive")
+    sign_in(page, leader.email, leader.password)
+
+    # An organisation, with an error first.
+    follow_link(page, "Organisations", within=".nhsuk-header")
+    follow_link(page, "Add an organisation")
+    click_button(page, "Add organisation")
+    expect_error_summary(page, "Enter the organisation’s name", "Select the type of organisation")
+    fill_nhs_field(page, "Name", "Northshire County Council")
+    fill_nhs_field(page, "Type", "Local authority: county")
+    fill_nhs_field(page, "Website (optional)", "www.northshire.gov.uk")
+    click_button(page, "Add organisation")
+    expect(_banner(page)).to_contain_text("Northshire County Council has been added")
+
+    # Two people in it: the first with errors first.
+    follow_link(page, "Add a person to Northshire County Council")
+    fill_nhs_field(page, "Email address (optional)", "dana@")
+    click_button(page, "Add person")
+    expect_error_summary(page, "Enter the person’s full name", "'dana@' is not an email address")
+    fill_nhs_field(page, "Full name", "Dana Director")
+    fill_nhs_field(page, "Job title (optional)", "Director of adult social care")
+    fill_nhs_field(page, "Email address (optional)", "dana.director@northshire.gov.uk")
+    choose(page, "Main contact for their organisation")
+    click_button(page, "Add person")
+    expect(_banner(page)).to_contain_text("Dana Director has been added")
+    follow_link(page, "Northshire County Council", within="main")
+    follow_link(page, "Add a person to Northshire County Council")
+    fill_nhs_field(page, "Full name", "Cam Councillor")
+    fill_nhs_field(page, "Professional group", "Elected member")
+    click_button(page, "Add person")
+    expect(_banner(page)).to_contain_text("Cam Councillor has been added")
+
+    # A decision, with errors first, then its affected partners.
+    follow_link(page, "Decisions", within=".nhsuk-header")
+    follow_link(page, "Log a decision")
+    click_button(page, "Log decision")
+    expect_error_summary(
+        page, "Enter a title", "Enter the date of the event", "Enter the time of the event"
+    )
+    event_day = date.today() + timedelta(days=40)
+    fill_nhs_field(page, "Title", "Close the Riverside day centre")
+    fill_nhs_field(page, "Kind", "Service change")
+    fill_nhs_field(page, "Description", "Moving day services into the community hubs.")
+    _fill_date(page, "event_date", event_day)
+    fill_nhs_field(page, "Time of the event", "10:00")
+    fill_nhs_field(page, "Location or channel", "Cabinet meeting")
+    click_button(page, "Log decision")
+    expect(_banner(page)).to_contain_text("Now add the partners it affects")
+
+    click_button(page, "Continue")
+    expect_error_summary(page, "Select at least one organisation")
+    choose(page, "Northshire County Council")
+    click_button(page, "Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose who to brief")
+    # The main contact is ticked for us; add the councillor too.
+    expect(page.get_by_label("Dana Director, Director of adult social care")).to_be_checked()
+    choose(page, "Cam Councillor")
+    fill_nhs_field(page, "Why are they affected?", "Their residents use the day centre")
+    click_button(page, "Add partners")
+    expect(_banner(page)).to_contain_text("2 affected partner(s) added")
+
+    # The decision page shows each partner's brief-by date: 5 working days before.
+    brief_by = brief_by_date(event_day, 5, WorkingCalendar.england())
+    shown = f"{brief_by:%a} {brief_by.day} {brief_by:%b %Y}"
+    for name in ("Dana Director", "Cam Councillor"):
+        row = page.get_by_role("row").filter(has_text=name)
+        expect(row).to_contain_text(shown)
+        expect(row).to_contain_text("To brief")

@@ -201,8 +201,8 @@ class GateRecorder:
     def _page_key(url: str, status: int, has_error_summary: bool) -> str:
         if status in ERROR_PAGE_STATUSES and not has_error_summary:
             return f"the {status} error page"
-        path = re.sub(r"/\d+(?=/|$)", "/<id>", url.split("://", 1)[-1].split("/", 1)[-1])
-        path = "/" + path.split("?")[0].split("#")[0]
+        path = url.split("://", 1)[-1].split("/", 1)[-1].split("?")[0].split("#")[0]
+        path = "/" + re.sub(r"(^|/)\d+(?=/|$)", r"\1<id>", path)
         return f"{path} (with errors)" if has_error_summary else path
 
     def _axe(self, page: Page) -> list[str]:

@@ -235,3 +235,159 @@ def test_leader_adds_partners_and_logs_a_decision(page: Page, make_browser_user,
         row = page.get_by_role("row").filter(has_text=name)
         expect(row).to_contain_text(shown)
         expect(row).to_contain_text("To brief")
+
+
+def _leader_pa_and_partners(live_app, make_browser_user):
+    """A leader (with their Person), the PA who assists them, and a partner organisation."""
+    leader = make_browser_user(Role.LEADER, display_name="Lee Leader")
+    pa = make_browser_user(Role.PA, display_name="Pat Assistant")
+    icb = data.add_organisation(live_app, "Northshire Integrated Care Board")
+    leader_person = data.add_person(
+        live_app, "Lee Leader", icb, user_id=leader.id, pa_ids=[pa.id], job_title="Chief executive"
+    )
+    council = data.add_organisation(live_app, "Northshire County Council", "la_county")
+    dana = data.add_person(
+        live_app, "Dana Director", council, job_title="Director of adult social care"
+    )
+    cam = data.add_person(live_app, "Cam Councillor", council)
+    return leader, pa, leader_person, council, dana, cam
+
+
+def test_pa_logs_a_briefing_for_their_leader(page: Page, make_browser_user, live_app):
+    leader, pa, leader_person, _council, dana, cam = _leader_pa_and_partners(
+        live_app, make_browser_user
+    )
+    data.add_decision(
+        live_app,
+        actor_id=leader.id,
+        owner_person_id=leader_person,
+        title="Close the Riverside day centre",
+        partners=[dana, cam],
+    )
+    sign_in(page, pa.email, pa.password)
+    expect(page.get_by_role("heading", level=2, name="People you assist")).to_be_visible()
+
+    follow_link(page, "See my week")
+    expect(page.locator("main").get_by_role("heading", level=2)).to_have_text(
+        "Close the Riverside day centre"
+    )
+    follow_link(page, "Log briefing with Dana Director")
+    expect(page.get_by_label("Dana Director (Northshire County Council)")).to_be_checked()
+    expect(page.get_by_label("Cam Councillor (Northshire County Council)")).not_to_be_checked()
+    expect(page.get_by_label("Who briefed them?")).to_have_value(str(leader_person))
+
+    # Forget how it happened, and clear the time: the error state.
+    fill_nhs_field(page, "Time of the briefing", "")
+    click_button(page, "Log briefing")
+    expect_error_summary(page, "Enter the time of the briefing", "Select how the briefing happened")
+    yesterday = date.today() - timedelta(days=1)
+    _fill_date(page, "occurred_date", yesterday)
+    fill_nhs_field(page, "Time of the briefing", "9:30am")
+    choose(page, "Phone call")
+    fill_nhs_field(page, "Summary", "Talked through the plan; Dana will tell her team.")
+    choose(page, "They acknowledged the briefing")
+    click_button(page, "Log briefing")
+
+    # The decision page: Dana is briefed, on time, and the log says who did what.
+    expect(_banner(page)).to_contain_text("1 requirement(s) are now marked as briefed")
+    row = page.get_by_role("row").filter(has_text="Dana Director")
+    expect(row).to_contain_text("Briefed")
+    expect(row).to_contain_text("On time")
+    expect(page.get_by_role("row").filter(has_text="Cam Councillor")).to_contain_text(
+        "Not briefed yet"
+    )
+    logged = page.locator("#briefings ~ ul li").first
+    expect(logged).to_contain_text("Logged by Pat Assistant on behalf of Lee Leader")
+
+    # The briefing itself, corrected (with an error first).
+    logged.get_by_role("link").click()
+    check_page(page)
+    expect(page.locator("main")).to_contain_text("logged by Pat Assistant on behalf of Lee Leader")
+    follow_link(page, "Correct this briefing")
+    _fill_date(page, "occurred_date", date.today() + timedelta(days=2))
+    click_button(page, "Save")
+    expect_error_summary(page, "The briefing must have already happened")
+    _fill_date(page, "occurred_date", yesterday)
+    fill_nhs_field(page, "Briefing note version", "Briefing note v2")
+    click_button(page, "Save")
+    expect(_banner(page)).to_contain_text("The briefing has been saved")
+    expect(page.locator("main")).to_contain_text("Briefing note v2")
+
+    # A general relationship contact, from the "Log a briefing" start page.
+    open_page(page, "/briefings/new")
+    click_button(page, "Continue")
+    expect_error_summary(page, "Select an organisation")
+    fill_nhs_field(page, "Which organisation was briefed?", "Northshire County Council")
+    click_button(page, "Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log a briefing")
+    # My week now shows only Cam.
+    follow_link(page, "My week", within=".nhsuk-header")
+    expect(page.get_by_role("link", name="Log briefing with Cam Councillor")).to_be_visible()
+    expect(page.get_by_role("link", name="Log briefing with Dana Director")).to_have_count(0)
+
+
+def test_manager_reviews_decisions_and_a_partner(page: Page, make_browser_user, live_app):
+    leader, _pa, leader_person, _council, dana, cam = _leader_pa_and_partners(
+        live_app, make_browser_user
+    )
+    manager = make_browser_user(Role.MANAGER, display_name="Mo Manager")
+    data.add_decision(
+        live_app,
+        actor_id=leader.id,
+        owner_person_id=leader_person,
+        title="Close the Riverside day centre",
+        partners=[dana, cam],
+    )
+    sign_in(page, manager.email, manager.password)
+    follow_link(page, "Decisions", within=".nhsuk-header")
+    expect(page.get_by_role("link", name="Log a decision")).to_have_count(0)
+    follow_link(page, "Close the Riverside day centre")
+    expect(page.get_by_role("link", name="Edit decision")).to_have_count(0)
+
+    # Managers waive requirements (a reason is needed) …
+    follow_link(page, "Change status for Cam Councillor")
+    choose(page, "Waive – accept that they will not be briefed in time")
+    click_button(page, "Save")
+    expect_error_summary(page, "Enter a reason")
+    fill_nhs_field(page, "Reason", "Cam hears at the cabinet pre-meeting")
+    click_button(page, "Save")
+    expect(page.get_by_role("row").filter(has_text="Cam Councillor")).to_contain_text("Waived")
+
+    # … and record that a partner was surprised.
+    follow_link(page, "Record that a partner was surprised")
+    click_button(page, "Record surprise")
+    expect_error_summary(page, "Enter what they said")
+    fill_nhs_field(page, "Who was surprised?", "Dana Director (Northshire County Council)")
+    fill_nhs_field(page, "What did they say?", "We heard it from the local paper first.")
+    click_button(page, "Record surprise")
+    expect(page.locator("#surprises ~ ul").first).to_contain_text("local paper")
+
+    # The partner's pages: the person, then their organisation.
+    follow_link(page, "People", within=".nhsuk-header")
+    follow_link(page, "Dana Director")
+    expect(page.get_by_role("link", name="Edit Dana Director")).to_have_count(0)
+    follow_link(page, "Northshire County Council", within="main")
+    expect(page.get_by_role("row").filter(has_text="Cam Councillor")).to_be_visible()
+
+
+def test_viewer_gets_the_404_page_for_a_restricted_decision(
+    page: Page, make_browser_user, live_app
+):
+    leader, _pa, leader_person, _council, dana, _cam = _leader_pa_and_partners(
+        live_app, make_browser_user
+    )
+    viewer = make_browser_user(Role.VIEWER)
+    secret = data.add_decision(
+        live_app,
+        actor_id=leader.id,
+        owner_person_id=leader_person,
+        title="Merger of the two acute trusts",
+        sensitivity="restricted",
+        partners=[dana],
+    )
+    sign_in(page, viewer.email, viewer.password)
+    follow_link(page, "Decisions", within=".nhsuk-header")
+    expect(page.locator("main")).not_to_contain_text("Merger")
+    open_page(page, f"/decisions/{secret.id}", status=404)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("body")).not_to_contain_text("Merger")

@@ -42,7 +42,6 @@ _MACROS = {
     "select": ("nhsuk/components/select/macro.jinja", "select"),
     "radios": ("nhsuk/components/radios/macro.jinja", "radios"),
     "checkboxes": ("nhsuk/components/checkboxes/macro.jinja", "checkboxes"),
-    "file": ("nhsuk/components/file-upload/macro.jinja", "fileUpload"),
     "summary": ("nhsuk/components/error-summary/macro.jinja", "errorSummary"),
     "button": ("nhsuk/components/button/macro.jinja", "button"),
     "date": ("nhsuk/components/date-input/macro.jinja", "dateInput"),
@@ -247,8 +246,15 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
             params.setdefault("attributes", {})["multiple"] = True
         return _macro("select")(_merge(params, overrides))
     if isinstance(field, FileField | MultipleFileField):
+        # The browser's own file input, labelled like any other. nhsuk-frontend's scripted
+        # file upload hides it behind a button whose accessible name does not contain its
+        # visible text (axe label-content-name-mismatch) and leaves the input unlabelled.
         params = _common(field)
-        return _macro("file")(_merge(params, overrides))
+        params["type"] = "file"
+        params["classes"] = " ".join(filter(None, ["app-file-input", params.get("classes")]))
+        if isinstance(field, MultipleFileField):
+            params.setdefault("attributes", {})["multiple"] = True
+        return _macro("input")(_merge(params, overrides))
     params = _common(field)
     params["type"] = _input_type(field)
     params["value"] = _raw_value(field)

@@ -19,6 +19,7 @@ from tests.browser.pages import (
     sign_in,
     sign_out,
 )
+from tests.security.route_matrix import future_working_day
 from tracker.domain.brief_by import brief_by_date
 from tracker.domain.working_days import WorkingCalendar
 from tracker.models import Role
@@ -229,12 +230,41 @@ def test_leader_adds_partners_and_logs_a_decision(page: Page, make_browser_user,
     expect(_banner(page)).to_contain_text("2 affected partner(s) added")
 
     # The decision page shows each partner's brief-by date: 5 working days before.
-    brief_by = brief_by_date(event_day, 5, WorkingCalendar.england())
-    shown = f"{brief_by:%a} {brief_by.day} {brief_by:%b %Y}"
     for name in ("Dana Director", "Cam Councillor"):
         row = page.get_by_role("row").filter(has_text=name)
-        expect(row).to_contain_text(shown)
+        expect(row).to_contain_text(_brief_by(event_day, 5))
         expect(row).to_contain_text("To brief")
+
+    # Dana needs longer (an impossible lead time first); Cam is not affected after all.
+    follow_link(page, "Edit requirement for Dana Director")
+    fill_nhs_field(page, "Lead time for this partner (working days)", "0")
+    click_button(page, "Save")
+    expect_error_summary(page, "Lead time must be a whole number of working days from 1 to 60")
+    fill_nhs_field(page, "Lead time for this partner (working days)", "10")
+    click_button(page, "Save")
+    dana = page.get_by_role("row").filter(has_text="Dana Director")
+    expect(dana).to_contain_text(_brief_by(event_day, 10))
+    follow_link(page, "Remove Cam Councillor")
+    click_button(page, "Remove partner")
+    expect(page.get_by_role("row").filter(has_text="Cam Councillor")).to_have_count(0)
+
+    # The cabinet meets a week later: the brief-by date moves with it.
+    follow_link(page, "Edit decision")
+    fill_nhs_field(page, "Title", "")
+    click_button(page, "Save changes")
+    expect_error_summary(page, "Enter a title")
+    fill_nhs_field(page, "Title", "Close the Riverside day centre")
+    later = event_day + timedelta(days=7)
+    _fill_date(page, "event_date", later)
+    click_button(page, "Save changes")
+    expect(_banner(page)).to_contain_text("1 brief-by date(s) were recalculated")
+    expect(dana).to_contain_text(_brief_by(later, 10))
+
+
+def _brief_by(event_day: date, lead_time: int) -> str:
+    """The brief-by date as the decision page shows it."""
+    day = brief_by_date(event_day, lead_time, WorkingCalendar.england())
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _leader_pa_and_partners(live_app, make_browser_user):
@@ -391,3 +421,129 @@ def test_viewer_gets_the_404_page_for_a_restricted_decision(
     open_page(page, f"/decisions/{secret.id}", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.locator("body")).not_to_contain_text("Merger")
+
+
+def _upload(page: Page, name: str, content: str) -> None:
+    page.get_by_label("Upload a CSV file").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}]
+    )
+
+
+def test_admin_imports_people_with_errors_then_fixed(page: Page, make_browser_user, live_app):
+    admin = make_browser_user(Role.ADMIN)
+    data.add_organisation(live_app, "Northshire County Council", "la_county")
+    sign_in(page, admin.email, admin.password)
+
+    # Organisations first: a new hospice, straight in.
+    follow_link(page, "Organisations", within=".nhsuk-header")
+    follow_link(page, "Import from a CSV file")
+    _upload(
+        page,
+        "organisations.csv",
+        "Organisation,Type\nFenmoor Hospice,Healthwatch\n",
+    )
+    click_button(page, "Upload and check")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your import of organisations")
+    click_button(page, "Import 1 row")
+    expect(_banner(page)).to_contain_text("Import complete: 1 organisation added")
+
+    # People: nothing chosen, then a file with two bad rows.
+    follow_link(page, "People", within=".nhsuk-header")
+    follow_link(page, "Import from a CSV file")
+    click_button(page, "Upload and check")
+    expect_error_summary(page, "Select a CSV file to upload")
+    rows = [
+        "Full name,Organisation,Email,Influence",
+        "Ann Able,Northshire County Council,ann@example.org,4",
+        "Bob Baker,Northshire County Council,bob@,3",
+        "Cy Cole,Fenmoor Hospice,cy@example.org,9",
+    ]
+    _upload(page, "people.csv", "\n".join(rows) + "\n")
+    click_button(page, "Upload and check")
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_visible()
+    assert page.title().startswith("Error: ")
+    expect(summary).to_contain_text("row 3, column Email: 'bob@' is not an email address")
+    expect(summary).to_contain_text("row 4, column Influence")
+    expect(page.get_by_role("button", name="Import", exact=False)).to_have_count(0)
+
+    # The corrected file imports in one go.
+    follow_link(page, "Upload a corrected file")
+    rows[2] = "Bob Baker,Northshire County Council,bob@example.org,3"
+    rows[3] = "Cy Cole,Fenmoor Hospice,cy@example.org,5"
+    _upload(page, "people-fixed.csv", "\n".join(rows) + "\n")
+    click_button(page, "Upload and check")
+    expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
+    click_button(page, "Import 3 rows")
+    expect(_banner(page)).to_contain_text("Import complete: 3 people added")
+    for name in ("Ann Able", "Bob Baker", "Cy Cole"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+
+
+def test_admin_curates_the_registers_and_the_policy(page: Page, make_browser_user, live_app):
+    admin = make_browser_user(Role.ADMIN)
+    council = data.add_organisation(live_app, "Northshire County Council", "la_county")
+    data.add_organisation(live_app, "Old Primary Care Federation", "pcn_gp_federation")
+    data.add_person(live_app, "Pip Former", council, job_title="Interim director")
+    sign_in(page, admin.email, admin.password)
+
+    # An organisation: edit (an error first), archive, restore, and one with no history deleted.
+    follow_link(page, "Organisations", within=".nhsuk-header")
+    follow_link(page, "Northshire County Council")
+    follow_link(page, "Edit Northshire County Council")
+    fill_nhs_field(page, "ODS code (optional)", "not a code!")
+    click_button(page, "Save changes")
+    expect_error_summary(page)
+    fill_nhs_field(page, "ODS code (optional)", "ncc01")
+    click_button(page, "Save changes")
+    expect(page.locator("main")).to_contain_text("NCC01")
+    follow_link(page, "Archive Northshire County Council")
+    click_button(page, "Archive organisation")
+    expect(page.locator("h1")).to_contain_text("Archived")
+    follow_link(page, "Restore Northshire County Council")
+    click_button(page, "Restore organisation")
+    expect(_banner(page)).to_contain_text("has been restored")
+    follow_link(page, "All organisations")
+    follow_link(page, "Old Primary Care Federation")
+    follow_link(page, "Delete Old Primary Care Federation")
+    click_button(page, "Delete organisation")
+    expect(_banner(page)).to_contain_text("Old Primary Care Federation has been deleted")
+
+    # A person: edit (an error first), archive, restore, delete.
+    follow_link(page, "People", within=".nhsuk-header")
+    follow_link(page, "Pip Former")
+    follow_link(page, "Edit Pip Former")
+    fill_nhs_field(page, "Full name", "")
+    click_button(page, "Save changes")
+    expect_error_summary(page, "Enter the person’s full name")
+    fill_nhs_field(page, "Full name", "Pip Former")
+    fill_nhs_field(page, "Job title (optional)", "Director of public health")
+    click_button(page, "Save changes")
+    follow_link(page, "Archive Pip Former")
+    click_button(page, "Archive person")
+    follow_link(page, "Restore Pip Former")
+    click_button(page, "Restore person")
+    follow_link(page, "Delete Pip Former")
+    click_button(page, "Delete person")
+    expect(_banner(page)).to_contain_text("Pip Former has been deleted")
+
+    # The lead-time policy (an empty box first) and a closure day, added and removed.
+    follow_link(page, "Policy", within=".nhsuk-header")
+    fill_nhs_field(page, "Decision", "")
+    click_button(page, "Save policy")
+    expect_error_summary(page, "Enter the lead time for decision")
+    fill_nhs_field(page, "Decision", "7")
+    click_button(page, "Save policy")
+    expect(_banner(page)).to_contain_text("The lead-time policy has been saved")
+    follow_link(page, "Closure days", within="main")
+    click_button(page, "Add closure day")
+    expect_error_summary(page, "Enter the date", "Enter a reason")
+    closure = future_working_day(60)
+    _fill_date(page, "day", closure)
+    fill_nhs_field(page, "Reason", "Extra day for the county show")
+    click_button(page, "Add closure day")
+    shown = f"{closure:%A} {closure.day} {closure:%B %Y}"
+    expect(page.get_by_role("row").filter(has_text="county show")).to_contain_text(shown)
+    follow_link(page, f"Remove {shown}")
+    click_button(page, "Remove closure day")
+    expect(page.get_by_role("row").filter(has_text="county show")).to_have_count(0)

@@ -470,12 +470,23 @@ def test_admin_imports_people_with_errors_then_fixed(page: Page, make_browser_us
     # The corrected file imports in one go.
     follow_link(page, "Upload a corrected file")
     rows[2] = "Bob Baker,Northshire County Council,bob@example.org,3"
-    rows[3] = "Cy Cole,Fenmoor Hospice,cy@example.org,5"
+    rows[3] = "Cy Cole,Fenmoor Carers,cy@example.org,5"
     _upload(page, "people-fixed.csv", "\n".join(rows) + "\n")
     click_button(page, "Upload and check")
+    # Cy's organisation is not in the register yet: the preview offers to create it.
+    expect(page.locator("main")).to_contain_text("Organisations not in the register")
+    choose(
+        page,
+        "Create the missing organisations with the type “Other” (you can change their type later)",
+    )
+    click_button(page, "Check again")
     expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text(
+        "The import will also create 1 organisation: Fenmoor Carers."
+    )
     click_button(page, "Import 3 rows")
     expect(_banner(page)).to_contain_text("Import complete: 3 people added")
+    expect(_banner(page)).to_contain_text("1 organisation created")
     for name in ("Ann Able", "Bob Baker", "Cy Cole"):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 

@@ -755,7 +755,7 @@ def _seed_people(world: World, values: list[str]) -> None:
                     name_key=value.lower(),
                     organisation_id=world.organisation_id,
                     job_title=value,
-                    phone=value,
+                    phone=value[:40],  # the column holds 40 characters
                     notes=value,
                 )
             )

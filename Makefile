@@ -32,10 +32,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $@
 
-$(VENDOR)/.copied: node_modules/.installed
+# The stylesheet points at its icons as /assets/images/…; here they are served beside it.
+$(VENDOR)/.copied: node_modules/.installed Makefile
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)
-	cp $(NHSUK_DIST)/nhsuk-frontend.min.css $(NHSUK_DIST)/nhsuk-frontend.min.css.map $(VENDOR)/
+	sed 's|url(/assets/|url(assets/|g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk-frontend.min.css
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.css.map $(VENDOR)/
 	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(NHSUK_DIST)/nhsuk-frontend.min.js.map $(VENDOR)/
 	cp -R $(NHSUK_DIST)/assets $(VENDOR)/assets
 	touch $@

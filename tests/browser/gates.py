@@ -197,12 +197,18 @@ class GateRecorder:
             raise GateFailure(f"{url} ({key}) fails the page gates:\n  - {listed}")
         self._record_endpoint(url)
 
-    @staticmethod
-    def _page_key(url: str, status: int, has_error_summary: bool) -> str:
+    def _page_key(self, url: str, status: int, has_error_summary: bool) -> str:
+        """Which page this is: its route (/decisions/<int:decision_id>), whatever the ids
+        or tokens in the URL; pages of one route may share a title."""
         if status in ERROR_PAGE_STATUSES and not has_error_summary:
             return f"the {status} error page"
-        path = re.sub(r"/\d+(?=/|$)", "/<id>", url.split("://", 1)[-1].split("/", 1)[-1])
-        path = "/" + path.split("?")[0].split("#")[0]
+        path = "/" + url.split("://", 1)[-1].split("/", 1)[-1].split("?")[0].split("#")[0]
+        try:
+            rule, _ = self.app.url_map.bind("localhost").match(path, return_rule=True)
+        except HTTPException:
+            path = re.sub(r"/\d+(?=/|$)", "/<id>", path)
+        else:
+            path = str(rule)
         return f"{path} (with errors)" if has_error_summary else path
 
     def _axe(self, page: Page) -> list[str]:

@@ -5,8 +5,11 @@ Every focus stop must show a visible focus indicator (`tab_to` checks each one).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from playwright.sync_api import Page, expect
 
+from tests.browser import data
 from tests.browser.pages import (
     assert_focus_visible,
     expect_error_summary,
@@ -102,3 +105,115 @@ def test_admin_adds_a_user_with_the_keyboard(page: Page, make_browser_user):
         "Robin Radios can now sign in"
     )
     expect(page.get_by_role("row").filter(has_text="Robin Radios")).to_contain_text("Leader")
+
+
+def _press(page: Page, target, key: str = "Enter") -> None:
+    """Tab to a link or button and press Enter (or Space): a new page comes back."""
+    tab_to(page, target)
+    press_and_check(page, key)
+
+
+def _type_into(page: Page, target, text: str) -> None:
+    tab_to(page, target)
+    page.keyboard.type(text)
+
+
+def test_leader_logs_a_decision_with_the_keyboard(page: Page, make_browser_user, live_app):
+    leader = make_browser_user(Role.LEADER, display_name="Kit Keys")
+    make_browser_user(Role.PA, display_name="Pat Assistant")
+    icb = data.add_organisation(live_app, "Northshire Integrated Care Board")
+    data.add_person(live_app, "Kit Keys", icb, user_id=leader.id)
+    council = data.add_organisation(live_app, "Northshire County Council", "la_county")
+    data.add_person(live_app, "Dana Director", council, main_contact=True)
+    keyboard_sign_in(page, leader.email, leader.password)
+
+    _press(page, page.locator(".nhsuk-header").get_by_role("link", name="Decisions"))
+    _press(page, page.locator("main").get_by_role("link", name="Log a decision", exact=True))
+
+    # An empty submit: focus on the error summary, its first link leads to the title.
+    _press(page, _main_button(page, "Log decision"), "Space")
+    expect_error_summary(page, "Enter a title", "Enter the date of the event")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(_field(page, "Title")).to_be_focused()
+    page.keyboard.type("Keyboard budget consultation")
+
+    event_day = date.today() + timedelta(days=30)
+    _type_into(page, page.locator("#event_date-day"), str(event_day.day))
+    _type_into(page, page.locator("#event_date-month"), str(event_day.month))
+    _type_into(page, page.locator("#event_date-year"), str(event_day.year))
+    _type_into(page, _field(page, "Time of the event"), "14:30")
+    # Sensitivity: Tab reaches the chosen radio (Internal); the arrow key moves to Restricted.
+    internal = page.get_by_label("Internal – every No Surprises user may see it")
+    tab_to(page, internal)
+    page.keyboard.press("ArrowDown")
+    restricted = page.get_by_label(
+        "Restricted – only the owner, their PAs, the decision team and admins may see it"
+    )
+    expect(restricted).to_be_focused()
+    expect(restricted).to_be_checked()
+    # The decision team: Space ticks a checkbox.
+    pat = page.get_by_label("Pat Assistant (PA (executive assistant))")
+    tab_to(page, pat)
+    page.keyboard.press("Space")
+    expect(pat).to_be_checked()
+    _press(page, _main_button(page, "Log decision"))
+
+    # The partners: an organisation, then its main contact (ticked for us).
+    council_box = page.get_by_label("Northshire County Council")
+    tab_to(page, council_box)
+    page.keyboard.press("Space")
+    _press(page, _main_button(page, "Continue"))
+    expect(page.get_by_label("Dana Director")).to_be_checked()
+    _press(page, _main_button(page, "Add partners"))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard budget consultation")
+    expect(page.locator("main")).to_contain_text("Confidential")
+    expect(page.locator("main")).to_contain_text("Pat Assistant")
+    expect(page.get_by_role("row").filter(has_text="Dana Director")).to_contain_text("To brief")
+
+
+def test_pa_logs_a_briefing_with_the_keyboard(page: Page, make_browser_user, live_app):
+    leader = make_browser_user(Role.LEADER, display_name="Lee Leader")
+    pa = make_browser_user(Role.PA, display_name="Pat Assistant")
+    icb = data.add_organisation(live_app, "Northshire Integrated Care Board")
+    leader_person = data.add_person(live_app, "Lee Leader", icb, user_id=leader.id, pa_ids=[pa.id])
+    council = data.add_organisation(live_app, "Northshire County Council", "la_county")
+    dana = data.add_person(live_app, "Dana Director", council)
+    data.add_decision(
+        live_app,
+        actor_id=leader.id,
+        owner_person_id=leader_person,
+        title="Keyboard winter plan",
+        partners=[dana],
+    )
+    keyboard_sign_in(page, pa.email, pa.password)
+
+    _press(page, page.locator("main").get_by_role("link", name="See my week"))
+    _press(page, page.get_by_role("link", name="Log briefing with Dana Director"))
+    expect(page.get_by_label("Dana Director (Northshire County Council)")).to_be_checked()
+
+    # Nothing said about how it happened: the summary's link leads to the first radio.
+    _press(page, _main_button(page, "Log briefing"), "Space")
+    expect_error_summary(page, "Select how the briefing happened")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    meeting = _field(page, "Meeting")
+    expect(meeting).to_be_focused()
+    page.keyboard.press("Space")
+    expect(meeting).to_be_checked()
+    page.keyboard.press("ArrowDown")
+    expect(_field(page, "Phone call")).to_be_checked()
+    assert_focus_visible(page)
+    _type_into(page, _field(page, "Summary"), "Went through the winter plan by phone.")
+    acknowledged = _field(page, "They acknowledged the briefing")
+    tab_to(page, acknowledged)
+    page.keyboard.press("Space")
+    expect(acknowledged).to_be_checked()
+    _press(page, _main_button(page, "Log briefing"))
+
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "1 requirement(s) are now marked as briefed"
+    )
+    expect(page.get_by_role("row").filter(has_text="Dana Director")).to_contain_text("Briefed")
+    expect(page.locator("main")).to_contain_text("Logged by Pat Assistant on behalf of Lee Leader")

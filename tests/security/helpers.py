@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -20,9 +24,16 @@ from tests.security.route_matrix import (
     Expect,
     RouteCase,
     World,
+    future_working_day,
+    import_csv,
 )
 from tracker.extensions import db
-from tracker.models import Base, Role
+from tracker.models import Base, ClosureDay, Organisation, Person, Role, User, utcnow
+from tracker.services import briefings as briefing_service
+from tracker.services import csv_import
+from tracker.services import decisions as decision_service
+from tracker.services.briefings import BriefingInput
+from tracker.services.decisions import DecisionInput, PartnerInput
 
 CONTENT_TYPES = {
     "html": "text/html",
@@ -36,8 +47,117 @@ def build_world(app: Flask, make_user: Callable[..., Any]) -> World:
     users = {role: make_user(Role(role)) for role in sorted(SIGNED_IN_ROLES)}
     target = make_user(Role.VIEWER, display_name="Target Person")
     world = World(app=app, users=users, target_user_id=target.id)
+    with app.app_context():
+        _store_registers_and_decisions(world)
+        db.session.remove()
     world.restricted = [factory(world) for factory in RESTRICTED_FACTORIES]
     return world
+
+
+def _organisation(name: str, **fields: Any) -> Organisation:
+    organisation = Organisation(name=name, name_key=name.lower(), **fields)
+    db.session.add(organisation)
+    return organisation
+
+
+def _person(name: str, organisation: Organisation, **fields: Any) -> Person:
+    person = Person(full_name=name, name_key=name.lower(), organisation=organisation, **fields)
+    db.session.add(person)
+    return person
+
+
+def _store_registers_and_decisions(world: World) -> None:
+    """The public objects of the world (see `World`), through the services where it matters.
+
+    A test may build a second world (when a form used up the first one's object): its
+    names, emails and days then differ, as the database wants them unique.
+    """
+    leader = db.session.get(User, world.users[Role.LEADER.value].id)
+    pa = db.session.get(User, world.users[Role.PA.value].id)
+    assert leader is not None
+    assert pa is not None
+    number = 1 + (
+        db.session.scalar(
+            select(func.count()).where(Organisation.name_key.startswith("matrix partner council"))
+        )
+        or 0
+    )
+    suffix = "" if number == 1 else f" {number}"
+    icb = _organisation(f"Matrix Integrated Care Board{suffix}", org_type="icb")
+    partner = _organisation(f"Matrix Partner Council{suffix}", org_type="la_county")
+    spare_organisation = _organisation(f"Matrix Spare Hospice{suffix}", org_type="vcse")
+    archived_organisation = _organisation(
+        f"Matrix Archived Federation{suffix}", org_type="pcn_gp_federation", is_archived=True
+    )
+    leader_person = _person("Lee Matrix", icb, user_id=leader.id, job_title="Chief executive")
+    leader_person.pas = [pa]
+    person = _person(
+        "Alex Partner", partner, is_main_contact=True, email=f"alex.partner{number}@example.org"
+    )
+    colleague = _person("Casey Colleague", partner, job_title="Director of adult social care")
+    spare_person = _person("Sam Spare", partner)
+    archived_person = _person("Ari Archived", partner, is_archived=True)
+    closure = ClosureDay(day=future_working_day(90 + 7 * number), reason="Matrix closure day")
+    db.session.add(closure)
+    db.session.flush()
+
+    decision = decision_service.create_decision(
+        leader,
+        DecisionInput(
+            title="Public plan for winter beds",
+            kind="decision",
+            owner_person_id=leader_person.id,
+            event_at=(utcnow() + timedelta(days=8)).replace(microsecond=0),
+            lead_time=5,
+            sensitivity="internal",
+        ),
+    )
+    [requirement] = decision_service.add_partners(
+        leader, decision, [PartnerInput(person_id=person.id, reason="They run the beds")]
+    )
+    # A general relationship contact (no decision), so the requirement stays pending.
+    briefing, _ = briefing_service.log_briefing(
+        leader,
+        BriefingInput(
+            occurred_at=(utcnow() - timedelta(days=3)).replace(microsecond=0),
+            channel="call",
+            person_ids=[person.id],
+            briefed_by_person_id=leader_person.id,
+            summary="Catch-up on winter pressures",
+        ),
+    )
+    world.organisation_name = partner.name
+    tokens = {
+        kind: csv_import.store_upload(
+            kind, leader, f"{kind}.csv", import_csv(world, kind, f"Matrix Previewed {kind}")
+        ).token
+        for kind in ("organisations", "people")
+    }
+    db.session.commit()
+
+    world.organisation_id = partner.id
+    world.person_id = person.id
+    world.colleague_id = colleague.id
+    world.leader_person_id = leader_person.id
+    world.spare_organisation_id = spare_organisation.id
+    world.spare_person_id = spare_person.id
+    world.archived_organisation_id = archived_organisation.id
+    world.archived_person_id = archived_person.id
+    world.decision_id = decision.id
+    world.requirement_id = requirement.id
+    world.briefing_id = briefing.id
+    world.closure_id = closure.id
+    world.import_tokens = tokens
+
+
+def upload_file(kind: str, content: bytes) -> Path:
+    """`content` in a file that lives as long as the test run (uploads open it by path)."""
+    folder = Path(tempfile.gettempdir()) / "no-surprises-matrix-uploads"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{kind}-{hashlib.sha256(content).hexdigest()[:16]}.csv"
+    if not path.exists():
+        path.write_bytes(content)
+    return path
 
 
 def client_for(world: World, role: str) -> FlaskClient:

@@ -21,7 +21,9 @@ Restricted objects (restricted or embargoed decisions, and anything derived from
 registered in `RESTRICTED_FACTORIES`: each factory stores one object whose title carries a
 unique marker and says which roles may see it. The matrix then asserts, for every route and
 role, that the marker never appears in a response for a role that may not see it, and that
-a route's `restricted_url` answers 404 to those roles.
+a route's `restricted_url` answers 404 to those roles. A `restricted_url` is called for
+every restricted object and returns None for objects of a kind it does not show (a decision
+page has no URL for a briefing).
 
 CSV exports are registered in `EXPORTS` (see `ExportCase`); the formula-injection test
 runs on each, and a route whose endpoint ends in "export" or whose kind is "csv" must be
@@ -30,13 +32,31 @@ listed there.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
 
-from tracker.models import Role
+from tracker.domain.working_days import WorkingCalendar
+from tracker.extensions import db
+from tracker.models import (
+    Decision,
+    DecisionKind,
+    Organisation,
+    Person,
+    Role,
+    Sensitivity,
+    User,
+    utcnow,
+)
+from tracker.services import briefings as briefing_service
+from tracker.services import decisions as decision_service
+from tracker.services.briefings import BriefingInput
+from tracker.services.calendar import today_london
+from tracker.services.decisions import DecisionInput, PartnerInput
 
 ANONYMOUS = "anonymous"
 ROLES: tuple[str, ...] = (ANONYMOUS, *(role.value for role in Role))
@@ -49,21 +69,46 @@ SIGN_IN_REDIRECT: Expect = (302, "/sign-in?next=")
 
 @dataclass
 class World:
-    """The objects URL builders can point at: fresh for every test."""
+    """The objects URL builders can point at: fresh for every test.
+
+    Built by `tests.security.helpers.build_world`; the defaults are placeholders that only
+    let `test_every_route_is_in_the_matrix` build URLs without a database.
+    """
 
     app: Flask
     users: dict[str, Any]  # role → tests.conftest.UserInfo, one per signed-in role
     target_user_id: int  # a user record to view, edit, disable…
+    organisation_id: int = 1  # a partner organisation, with people (so it has history)
+    organisation_name: str = "Matrix Partner Council"
+    person_id: int = 1  # a partner in it, affected by `decision_id` and briefed
+    colleague_id: int = 1  # another person in it, affected by nothing yet
+    leader_person_id: int = 1  # the leader user's Person; the PA user assists them
+    spare_organisation_id: int = 1  # no people, no history: can be deleted
+    spare_person_id: int = 1  # no history: can be deleted
+    archived_organisation_id: int = 1
+    archived_person_id: int = 1
+    decision_id: int = 1  # internal, owned by the leader's Person, one requirement
+    requirement_id: int = 1  # `person_id` on `decision_id`, pending
+    briefing_id: int = 1  # a general contact with `person_id`, logged by the leader
+    closure_id: int = 1  # an admin closure day
+    # Uploads waiting for confirmation, by kind ("organisations", "people"): the leader's.
+    import_tokens: dict[str, str] = field(default_factory=dict)
     restricted: list[RestrictedObject] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class RestrictedObject:
-    """An object only some roles may see. `marker` is unique text in its title."""
+    """An object only some roles may see. `marker` is unique text in its title.
+
+    `kind` says what it is ("decision" or "briefing"); `related` holds the ids of what
+    belongs to it (a decision's "requirement_id").
+    """
 
     id: int
     marker: str
     visible_to: frozenset[str]
+    kind: str = "decision"
+    related: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,8 +121,9 @@ class RouteCase:
     kind: str = "html"
     # A valid POST body (without the CSRF token): with it, an allowed role succeeds.
     form: Callable[[World], dict[str, str]] | None = None
-    # Where this route shows one restricted object, for routes that take an object id.
-    restricted_url: Callable[[World, RestrictedObject], str] | None = None
+    # Where this route shows one restricted object, for routes that take an object id
+    # (None for restricted objects of another kind).
+    restricted_url: Callable[[World, RestrictedObject], str | None] | None = None
     # HTML pages must be visited (and gated) by a browser journey.
     journey: bool = True
 
@@ -203,13 +249,467 @@ ROUTES: list[RouteCase] = [
     ),
 ]
 
+
+# --- registers, decisions and briefings ------------------------------------------------
+
+ADMIN, LEADER, PA, MANAGER, VIEWER = (role.value for role in Role)
+# Admins and leaders curate the registers; PAs add and edit for their leaders.
+REGISTER_EDITORS = frozenset({ADMIN, LEADER, PA})
+REGISTER_CURATORS = frozenset({ADMIN, LEADER})
+# The world's decisions are owned by the leader's Person, whom the PA assists: admins,
+# the leader and the PA edit them; managers read them and waive requirements.
+DECISION_EDITORS = frozenset({ADMIN, LEADER, PA})
+WAIVERS = frozenset({ADMIN, MANAGER})
+
+
+def _date_fields(name: str, day: date) -> dict[str, str]:
+    """An NHS date input (three boxes) as the browser posts it."""
+    return {
+        f"{name}[day]": str(day.day),
+        f"{name}[month]": str(day.month),
+        f"{name}[year]": str(day.year),
+    }
+
+
+def future_working_day(days_ahead: int) -> date:
+    """A working day in England (no bank holiday, no weekend) about `days_ahead` from now."""
+    calendar = WorkingCalendar.england()
+    day = today_london() + timedelta(days=days_ahead)
+    while calendar.non_working_reason(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _organisation_form(world: World) -> dict[str, str]:
+    return {
+        "name": "Matrix Added Trust",
+        "org_type": "trust_acute",
+        "ods_code": "RMX",
+        "website": "www.matrix.nhs.uk",
+        "notes": "Added by the matrix",
+    }
+
+
+def _person_form(world: World) -> dict[str, str]:
+    return {
+        "full_name": "Matrix Added Person",
+        "job_title": "Director of strategy",
+        "organisation_id": str(world.organisation_id),
+        "email": "matrix.added@example.org",
+        "phone": "0113 496 0000",
+        "professional_group": "executive",
+        "preferred_channel": "email",
+        "influence": "4",
+        "interest": "2",
+        "notes": "Added by the matrix",
+    }
+
+
+def _decision_form(world: World) -> dict[str, str]:
+    return {
+        "title": "Matrix decision about community beds",
+        "kind": DecisionKind.DECISION.value,
+        "description": "Logged by the matrix",
+        "owner_person_id": str(world.leader_person_id),
+        **_date_fields("event_date", today_london() + timedelta(days=40)),
+        "event_time": "14:30",
+        "location": "Board room",
+        "sensitivity": "internal",
+        "status": "planned",
+        "lead_time": "5",
+    }
+
+
+def _partners_form(world: World) -> dict[str, str]:
+    return {"person_ids": str(world.colleague_id), "reason": "They run the service"}
+
+
+def _requirement_form(world: World) -> dict[str, str]:
+    return {"reason": "They commission the service", "lead_time_override": "3"}
+
+
+def _waive_form(world: World) -> dict[str, str]:
+    return {"status": "waived", "reason": "Told at the partnership board instead"}
+
+
+def _surprise_form(world: World) -> dict[str, str]:
+    return {
+        "person_id": str(world.person_id),
+        **_date_fields("reported_date", today_london()),
+        "what_they_said": "We read about it in the paper first",
+    }
+
+
+def _briefing_details(day: date) -> dict[str, str]:
+    return {
+        **_date_fields("occurred_date", day),
+        "occurred_time": "10:00",
+        "channel": "meeting",
+        "summary": "Went through the plan",
+        "note_reference": "Briefing note v2",
+        "acknowledged": "y",
+    }
+
+
+def _new_briefing_form(world: World) -> dict[str, Any]:
+    return {
+        **_briefing_details(today_london() - timedelta(days=1)),
+        "person_ids": str(world.person_id),
+        "decision_ids": str(world.decision_id),
+        "briefed_by_person_id": str(world.leader_person_id),
+    }
+
+
+def _edit_briefing_form(world: World) -> dict[str, str]:
+    return {**_briefing_details(today_london() - timedelta(days=2)), "channel": "call"}
+
+
+def _lead_times_form(world: World) -> dict[str, str]:
+    return {kind.value: "7" for kind in DecisionKind}
+
+
+def _closure_day_form(world: World) -> dict[str, str]:
+    return {**_date_fields("day", future_working_day(120)), "reason": "Matrix closure"}
+
+
+def import_csv(world: World, kind: str, name: str) -> bytes:
+    """A one-row CSV file of organisations or people (in the world's partner organisation)."""
+    if kind == "organisations":
+        return f"Name,Type\r\n{name},Integrated care board\r\n".encode()
+    return f"Full name,Organisation\r\n{name},{world.organisation_name}\r\n".encode()
+
+
+def _upload_form(kind: str) -> Callable[[World], dict[str, Any]]:
+    def form(world: World) -> dict[str, Any]:
+        from tests.security.helpers import upload_file
+
+        content = import_csv(world, kind, f"Matrix Imported {kind.title()}")
+        # A path in a tuple, so every request opens the file afresh (a stream would be
+        # empty the second time the same form is posted).
+        return {"file": (str(upload_file(kind, content)), f"{kind}.csv")}
+
+    return form
+
+
+def _only(
+    kind: str, url: Callable[[RestrictedObject], str]
+) -> Callable[[World, RestrictedObject], str | None]:
+    """A `restricted_url` for restricted objects of one kind."""
+    return lambda world, obj: url(obj) if obj.kind == kind else None
+
+
+def _register_routes(area: str, id_name: str) -> list[RouteCase]:
+    """The same routes and rules for organisations and people."""
+    index = f"/{area}/"
+    main = lambda w: getattr(w, f"{id_name}_id")  # noqa: E731
+    spare = lambda w: getattr(w, f"spare_{id_name}_id")  # noqa: E731
+    archived = lambda w: getattr(w, f"archived_{id_name}_id")  # noqa: E731
+    form = _organisation_form if area == "organisations" else _person_form
+    return [
+        RouteCase(f"{area}.index", url=lambda w: f"{index}?q=Matrix", get=signed_in()),
+        RouteCase(
+            f"{area}.export", url=lambda w: f"/{area}/export.csv", get=signed_in(), kind="csv"
+        ),
+        RouteCase(
+            f"{area}.new",
+            url=lambda w: f"/{area}/new",
+            get=signed_in(REGISTER_EDITORS),
+            post=signed_in(REGISTER_EDITORS, ok=(302, index)),
+            form=form,
+        ),
+        RouteCase(f"{area}.show", url=lambda w: f"/{area}/{main(w)}", get=signed_in()),
+        RouteCase(
+            f"{area}.edit",
+            url=lambda w: f"/{area}/{main(w)}/edit",
+            get=signed_in(REGISTER_EDITORS),
+            post=signed_in(REGISTER_EDITORS, ok=(302, f"/{area}/")),
+            form=form,
+        ),
+        RouteCase(
+            f"{area}.archive",
+            url=lambda w: f"/{area}/{main(w)}/archive",
+            get=signed_in(REGISTER_CURATORS),
+            post=signed_in(REGISTER_CURATORS, ok=(302, f"/{area}/")),
+            form=lambda w: {},
+        ),
+        RouteCase(
+            f"{area}.restore",
+            url=lambda w: f"/{area}/{archived(w)}/restore",
+            get=signed_in(REGISTER_CURATORS),
+            post=signed_in(REGISTER_CURATORS, ok=(302, f"/{area}/")),
+            form=lambda w: {},
+        ),
+        RouteCase(
+            f"{area}.delete",
+            url=lambda w: f"/{area}/{spare(w)}/delete",
+            get=signed_in(REGISTER_CURATORS),
+            post=signed_in(REGISTER_CURATORS, ok=(302, index)),
+            form=lambda w: {},
+        ),
+        RouteCase(
+            f"{area}.import_upload",
+            url=lambda w: f"/{area}/import",
+            get=signed_in(REGISTER_EDITORS),
+            post=signed_in(REGISTER_EDITORS, ok=(302, f"/{area}/import/")),
+            form=_upload_form(area),
+        ),
+        # The upload is the leader's: anyone else's token is as good as none (404).
+        RouteCase(
+            f"{area}.import_preview",
+            url=lambda w: f"/{area}/import/{w.import_tokens.get(area, 'placeholder-token')}",
+            get=signed_in(frozenset({LEADER}), admin=404, pa=404),
+            post=signed_in(frozenset({LEADER}), ok=(302, index), admin=404, pa=404),
+            form=lambda w: {"create_missing": ""},
+        ),
+    ]
+
+
+def _decision(path: str = "") -> Callable[[World], str]:
+    return lambda w: f"/decisions/{w.decision_id}{path}"
+
+
+def _hidden_decision(path: str = "") -> Callable[[World, RestrictedObject], str | None]:
+    return _only("decision", lambda obj: f"/decisions/{obj.id}{path}")
+
+
+def _requirement(action: str) -> Callable[[World], str]:
+    return lambda w: f"/decisions/{w.decision_id}/requirements/{w.requirement_id}/{action}"
+
+
+def _hidden_requirement(action: str) -> Callable[[World, RestrictedObject], str | None]:
+    return _only(
+        "decision",
+        lambda obj: f"/decisions/{obj.id}/requirements/{obj.related['requirement_id']}/{action}",
+    )
+
+
+DECISION_ROUTES: list[RouteCase] = [
+    RouteCase("decisions.index", url=lambda w: "/decisions/?when=all", get=signed_in()),
+    RouteCase(
+        "decisions.new",
+        url=lambda w: "/decisions/new",
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=_decision_form,
+    ),
+    RouteCase(
+        "decisions.show",
+        url=_decision(),
+        get=signed_in(),
+        restricted_url=_hidden_decision(),
+    ),
+    RouteCase(
+        "decisions.edit",
+        url=_decision("/edit"),
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=_decision_form,
+        restricted_url=_hidden_decision("/edit"),
+    ),
+    RouteCase(
+        "decisions.choose_organisations",
+        url=_decision("/partners"),
+        get=signed_in(DECISION_EDITORS),
+        restricted_url=_hidden_decision("/partners"),
+    ),
+    RouteCase(
+        "decisions.add_partners",
+        url=lambda w: (
+            f"/decisions/{w.decision_id}/partners/people?organisation_ids={w.organisation_id}"
+        ),
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=_partners_form,
+        restricted_url=lambda w, obj: (
+            f"/decisions/{obj.id}/partners/people?organisation_ids={w.organisation_id}"
+            if obj.kind == "decision"
+            else None
+        ),
+    ),
+    RouteCase(
+        "decisions.edit_requirement",
+        url=_requirement("edit"),
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=_requirement_form,
+        restricted_url=_hidden_requirement("edit"),
+    ),
+    # Editors mark requirements not required; admins and managers waive them. The form
+    # waives, so the leader and PA get the form again with an error (no such option).
+    RouteCase(
+        "decisions.requirement_status",
+        url=_requirement("status"),
+        get=signed_in(DECISION_EDITORS | WAIVERS),
+        post=signed_in(WAIVERS, ok=(302, "/decisions/"), leader=200, pa=200),
+        form=_waive_form,
+        restricted_url=_hidden_requirement("status"),
+    ),
+    RouteCase(
+        "decisions.remove_requirement",
+        url=_requirement("remove"),
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=lambda w: {},
+        restricted_url=_hidden_requirement("remove"),
+    ),
+    RouteCase(
+        "decisions.report_surprise",
+        url=_decision("/surprises/new"),
+        get=signed_in(DECISION_EDITORS | WAIVERS),
+        post=signed_in(DECISION_EDITORS | WAIVERS, ok=(302, "/decisions/")),
+        form=_surprise_form,
+        restricted_url=_hidden_decision("/surprises/new"),
+    ),
+    RouteCase(
+        "briefings.new",
+        url=lambda w: f"/briefings/new?decision={w.decision_id}",
+        get=signed_in(DECISION_EDITORS),
+        post=signed_in(DECISION_EDITORS, ok=(302, "/decisions/")),
+        form=_new_briefing_form,
+        restricted_url=_only("decision", lambda obj: f"/briefings/new?decision={obj.id}"),
+    ),
+    RouteCase(
+        "briefings.show",
+        url=lambda w: f"/briefings/{w.briefing_id}",
+        get=signed_in(),
+        restricted_url=_only("briefing", lambda obj: f"/briefings/{obj.id}"),
+    ),
+    # Whoever logged a briefing (here the leader) and admins correct it.
+    RouteCase(
+        "briefings.edit",
+        url=lambda w: f"/briefings/{w.briefing_id}/edit",
+        get=signed_in(frozenset({ADMIN, LEADER})),
+        post=signed_in(frozenset({ADMIN, LEADER}), ok=(302, "/briefings/")),
+        form=_edit_briefing_form,
+        restricted_url=_only("briefing", lambda obj: f"/briefings/{obj.id}/edit"),
+    ),
+    RouteCase("my_week.index", url=lambda w: "/my-week", get=signed_in()),
+    RouteCase(
+        "admin_policy.lead_times",
+        url=lambda w: "/admin/lead-times",
+        get=signed_in(ADMIN_ONLY),
+        post=signed_in(ADMIN_ONLY, ok=(302, "/admin/lead-times")),
+        form=_lead_times_form,
+    ),
+    RouteCase(
+        "admin_policy.closure_days",
+        url=lambda w: "/admin/closure-days",
+        get=signed_in(ADMIN_ONLY),
+        post=signed_in(ADMIN_ONLY, ok=(302, "/admin/closure-days")),
+        form=_closure_day_form,
+    ),
+    RouteCase(
+        "admin_policy.remove_closure_day",
+        url=lambda w: f"/admin/closure-days/{w.closure_id}/remove",
+        get=signed_in(ADMIN_ONLY),
+        post=signed_in(ADMIN_ONLY, ok=(302, "/admin/closure-days")),
+        form=lambda w: {},
+    ),
+]
+
+ROUTES += [
+    *_register_routes("organisations", "organisation"),
+    *_register_routes("people", "person"),
+    *DECISION_ROUTES,
+]
+
 # Endpoints deliberately outside the matrix, with the reason.
 EXCLUDED: dict[str, str] = {
     "static": "public CSS, JS and images with no data; headers are checked in test_headers",
 }
 
+# Restricted and embargoed decisions are seen by admins, their owner (the leader) and the
+# owner's PA; the manager and the viewer must never learn they exist.
+CIRCLE = frozenset({ADMIN, LEADER, PA})
+
+
+def _new_marker() -> str:
+    return f"RESTRICTED-MARKER-{uuid.uuid4().hex}"
+
+
+def _store_confidential_decision(world: World, sensitivity: str, marker: str) -> Decision:
+    """A confidential decision owned by the leader's Person, with one partner to brief.
+
+    The event is 8 days away, so its brief-by date falls in the circle's "my week".
+    """
+    leader = db.session.get(User, world.users[LEADER].id)
+    assert leader is not None
+    event_at = (utcnow() + timedelta(days=8)).replace(microsecond=0)
+    decision = decision_service.create_decision(
+        leader,
+        DecisionInput(
+            title=f"{sensitivity.title()} plan {marker}",
+            kind=DecisionKind.ANNOUNCEMENT.value,
+            owner_person_id=world.leader_person_id,
+            event_at=event_at,
+            lead_time=5,
+            sensitivity=sensitivity,
+            embargo_lifts_at=(
+                event_at - timedelta(hours=1) if sensitivity == Sensitivity.EMBARGOED else None
+            ),
+            description=f"Description of {marker}",
+        ),
+    )
+    decision_service.add_partners(
+        leader, decision, [PartnerInput(person_id=world.person_id, reason=f"Why {marker}")]
+    )
+    return decision
+
+
+def _confidential_decision(sensitivity: Sensitivity) -> Callable[[World], RestrictedObject]:
+    def factory(world: World) -> RestrictedObject:
+        marker = _new_marker()
+        with world.app.app_context():
+            decision = _store_confidential_decision(world, sensitivity.value, marker)
+            db.session.commit()
+            restricted = RestrictedObject(
+                decision.id,
+                marker,
+                CIRCLE,
+                kind="decision",
+                related={"requirement_id": decision.requirements[0].id},
+            )
+            db.session.remove()
+        return restricted
+
+    factory.__name__ = f"{sensitivity.value}_decision"
+    return factory
+
+
+def restricted_briefing(world: World) -> RestrictedObject:
+    """A briefing (logged by the leader) about a restricted decision and the public one.
+
+    Its summary carries the marker: the public decision's page must leave it out for
+    anyone who may not see the restricted decision.
+    """
+    marker = _new_marker()
+    with world.app.app_context():
+        decision = _store_confidential_decision(world, Sensitivity.RESTRICTED.value, marker)
+        leader = db.session.get(User, world.users[LEADER].id)
+        assert leader is not None
+        briefing, _ = briefing_service.log_briefing(
+            leader,
+            BriefingInput(
+                occurred_at=(utcnow() - timedelta(hours=2)).replace(microsecond=0),
+                channel="meeting",
+                person_ids=[world.colleague_id],
+                decision_ids=[decision.id, world.decision_id],
+                briefed_by_person_id=world.leader_person_id,
+                summary=f"Summary of {marker}",
+            ),
+        )
+        db.session.commit()
+        restricted = RestrictedObject(briefing.id, marker, CIRCLE, kind="briefing")
+        db.session.remove()
+    return restricted
+
+
 # Factories that store one restricted object each and describe it (see the module doc).
-RESTRICTED_FACTORIES: list[Callable[[World], RestrictedObject]] = []
+RESTRICTED_FACTORIES: list[Callable[[World], RestrictedObject]] = [
+    _confidential_decision(Sensitivity.RESTRICTED),
+    _confidential_decision(Sensitivity.EMBARGOED),
+    restricted_briefing,
+]
 
 
 @dataclass(frozen=True)
@@ -233,6 +733,45 @@ HOSTILE_CELLS = [
     "=cmd|' /C calc'!A0",
 ]
 
-EXPORTS: list[ExportCase] = []
+
+def _seed_organisations(world: World, values: list[str]) -> None:
+    with world.app.app_context():
+        for value in values:
+            db.session.add(
+                Organisation(
+                    name=value, name_key=value.lower(), org_type="other", website=value, notes=value
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+
+
+def _seed_people(world: World, values: list[str]) -> None:
+    with world.app.app_context():
+        for value in values:
+            db.session.add(
+                Person(
+                    full_name=value,
+                    name_key=value.lower(),
+                    organisation_id=world.organisation_id,
+                    job_title=value,
+                    phone=value[:40],  # the column holds 40 characters
+                    notes=value,
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+
+
+# Viewers may export: the least privileged role that can.
+EXPORTS: list[ExportCase] = [
+    ExportCase(
+        "organisations.export",
+        url=lambda w: "/organisations/export.csv",
+        role=VIEWER,
+        seed=_seed_organisations,
+    ),
+    ExportCase("people.export", url=lambda w: "/people/export.csv", role=VIEWER, seed=_seed_people),
+]
 
 CASES_BY_ENDPOINT: dict[str, RouteCase] = {case.endpoint: case for case in ROUTES}

@@ -32,7 +32,7 @@ def parse_date_parts(day: str, month: str, year: str, label: str) -> tuple[date 
         return None, f"{label} must be between {MIN_YEAR} and {MAX_YEAR}"
     try:
         return date(y, m, d), None
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
         return None, f"{label} must be a real date, like 27 3 2027"
 
 

@@ -52,7 +52,7 @@ class UploadForm(NhsForm):
 
 
 class ConfirmImportForm(NhsForm):
-    create_missing = HiddenField()
+    create_missing = HiddenField("Create missing organisations")
 
 
 def upload(kind_name: str) -> Response | str:

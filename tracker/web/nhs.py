@@ -42,7 +42,6 @@ _MACROS = {
     "select": ("nhsuk/components/select/macro.jinja", "select"),
     "radios": ("nhsuk/components/radios/macro.jinja", "radios"),
     "checkboxes": ("nhsuk/components/checkboxes/macro.jinja", "checkboxes"),
-    "file": ("nhsuk/components/file-upload/macro.jinja", "fileUpload"),
     "summary": ("nhsuk/components/error-summary/macro.jinja", "errorSummary"),
     "button": ("nhsuk/components/button/macro.jinja", "button"),
     "date": ("nhsuk/components/date-input/macro.jinja", "dateInput"),
@@ -176,6 +175,14 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
         return field()
     if isinstance(field, NhsDateField):
         params = _common(field, label_as_legend=True)
+        # The boxes' ids are "<id>-day", "<id>-month" and "<id>-year" (the error summary
+        # links to the day); without an id they were "-day" on every date input.
+        params["id"] = field.id
+        # aria-required is not allowed on the wrapping div (only on form controls).
+        attributes = params.get("attributes", {})
+        attributes.pop("aria-required", None)
+        if not attributes:
+            params.pop("attributes", None)
         params["namePrefix"] = field.name
         error = field_error(field)
         params["items"] = [
@@ -195,7 +202,11 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
     if isinstance(field, TextAreaField):
         params = _common(field)
         params["value"] = _raw_value(field)
-        params.setdefault("rows", 5)
+        # rows given as a render_kw is the macro's own parameter, not a second attribute.
+        attributes = params.get("attributes", {})
+        params["rows"] = attributes.pop("rows", 5)
+        if not attributes:
+            params.pop("attributes", None)
         return _macro("textarea")(_merge(params, overrides))
     if isinstance(field, BooleanField):
         params = _as_group(_common(field, label_as_legend=False))
@@ -235,8 +246,15 @@ def nhs_field(field: Field, **overrides: Any) -> Markup:
             params.setdefault("attributes", {})["multiple"] = True
         return _macro("select")(_merge(params, overrides))
     if isinstance(field, FileField | MultipleFileField):
+        # The browser's own file input, labelled like any other. nhsuk-frontend's scripted
+        # file upload hides it behind a button whose accessible name does not contain its
+        # visible text (axe label-content-name-mismatch) and leaves the input unlabelled.
         params = _common(field)
-        return _macro("file")(_merge(params, overrides))
+        params["type"] = "file"
+        params["classes"] = " ".join(filter(None, ["app-file-input", params.get("classes")]))
+        if isinstance(field, MultipleFileField):
+            params.setdefault("attributes", {})["multiple"] = True
+        return _macro("input")(_merge(params, overrides))
     params = _common(field)
     params["type"] = _input_type(field)
     params["value"] = _raw_value(field)

@@ -76,6 +76,14 @@ def _decision_form(world: World, title: str) -> dict[str, Any]:
     }
 
 
+def _new_decision_form(world: World, role: str) -> dict[str, Any]:
+    form = _decision_form(world, f"Made by {role}")
+    if role == "other_pa":
+        # A PA logs decisions for the leaders they assist, so Otto logs one for Uma.
+        form["owner_person_id"] = str(world.cast.other_person_id)
+    return form
+
+
 def _briefing_form(world: World) -> dict[str, Any]:
     yesterday = (utcnow() - timedelta(days=1)).date()
     return {
@@ -107,7 +115,7 @@ ROUTES = [
         "new decision",
         "/decisions/new",
         frozenset(LOGGERS | {"admin"}),
-        lambda w, role: _decision_form(w, f"Made by {role}"),
+        lambda w, role: _new_decision_form(w, role),
     ),
     Route("show decision", "/decisions/{d}", frozenset(ROLES)),
     Route(
@@ -297,3 +305,14 @@ def test_a_leader_logging_for_someone_else_joins_the_team(app: Flask, world: Wor
     assert response.status_code == 302
     decision_path = response.location.removesuffix("/partners")
     assert other.client.get(f"{decision_path}/edit").status_code == 200
+
+
+def test_a_pa_cannot_log_a_decision_for_a_leader_they_do_not_assist(
+    app: Flask, world: World
+) -> None:
+    auth = signed_in(app, world.cast.other_pa)
+    before = audit_count(app)
+    response = auth.post("/decisions/new", _decision_form(world, "Not for Olu"))
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert audit_count(app) == before

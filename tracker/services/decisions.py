@@ -21,6 +21,7 @@ from tracker.models import (
     LeadTimePolicy,
     Person,
     RequirementStatus,
+    Role,
     Sensitivity,
     SurpriseReport,
     User,
@@ -578,8 +579,19 @@ def recompute_future_pending(actor: User) -> int:
 
 
 def owner_choices(user: User) -> list[Person]:
-    """People who can own a decision: leaders who use the app (and those a PA assists)."""
+    """People who can own a decision: leaders who use the app (and those a PA assists).
+
+    A PA acts only for the leaders they assist, so their choice is just those leaders.
+    """
     circle = visibility.circle_person_ids(user)
+    if user.role == Role.PA.value:
+        return list(
+            db.session.scalars(
+                select(Person)
+                .where(Person.id.in_(circle or [-1]), Person.is_archived.is_(False))
+                .order_by(Person.name_key)
+            )
+        )
     query = (
         select(Person)
         .outerjoin(User, User.id == Person.user_id)

@@ -73,8 +73,8 @@ serve: install  ## Production-style serving with gunicorn (configure with enviro
 # The browser tests drive Debian's chromium (never a browser downloaded by Playwright) and
 # the Nu Html Checker needs Java. Install them with apt when they are missing.
 browser-deps:  ## Install Debian's chromium and a Java runtime when missing (for browser tests)
-	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
-	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y default-jre-headless)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@command -v java >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless)
 
 security-scan: install-python  ## bandit (medium severity and up) and pip-audit on requirements.txt
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker app.py config.py

@@ -215,3 +215,33 @@ def test_restricted_objects_are_shown_to_those_who_may_see_them(app, make_user):
         for obj in briefings:
             if role in obj.visible_to:
                 assert obj.marker in public_page, f"{role} should see briefing {obj.id}"
+    # The same markers reach the circle through the history pages and the API.
+    leader = client_for(world, "leader")
+    history = leader.get(f"/organisations/{world.organisation_id}/history").get_data(as_text=True)
+    api = api_client_for(world, "leader")
+    api_decisions = api.get("/api/v1/decisions?per_page=100").get_data(as_text=True)
+    api_briefings = api.get("/api/v1/briefings?per_page=100").get_data(as_text=True)
+    for obj in decisions:
+        assert obj.marker in api_decisions, f"the leader should see decision {obj.id} in the API"
+    for obj in briefings:
+        assert obj.marker in history, f"the leader should see briefing {obj.id} in the history"
+        assert obj.marker in api_briefings, f"the leader should see briefing {obj.id} in the API"
+
+
+def test_each_calendar_feed_holds_only_what_its_user_may_see(app, make_user):
+    """The feed needs no sign-in: its address is the key, so it must hold exactly what
+    its own user may see. The leader owns the restricted decisions and the PA assists."""
+    world = build_world(app, make_user)
+    decisions = [obj for obj in world.restricted if obj.kind == "decision"]
+    anonymous = app.test_client()
+    for role, token in world.calendar_tokens.items():
+        response = anonymous.get(f"/calendar/{token}.ics")
+        what = f"{role}'s calendar feed"
+        assert response.status_code == 200, what
+        assert_kind(response, "ics", what)
+        body = response.get_data(as_text=True).replace("\r\n ", "")  # unfolded
+        assert_no_hidden_markers(world, role, body, what)
+        if role in {"leader", "pa"}:
+            for obj in decisions:
+                assert obj.marker in body, f"{what} should list decision {obj.id}"
+    assert anonymous.get("/calendar/not-a-real-token.ics").status_code == 404

@@ -25,6 +25,10 @@ a route's `restricted_url` answers 404 to those roles. A `restricted_url` is cal
 every restricted object and returns None for objects of a kind it does not show (a decision
 page has no URL for a briefing).
 
+API routes (under /api/v1) are `auth="bearer"`: called with each role's API token
+(`World.api_tokens`; anonymous sends none and gets 401), with the route's `json` body for
+`post` and `patch`. Cookies never authenticate them (tests/security/test_csrf.py).
+
 CSV exports are registered in `EXPORTS` (see `ExportCase`); the formula-injection test
 runs on each, and a route whose endpoint ends in "export" or whose kind is "csv" must be
 listed there.

@@ -30,7 +30,8 @@ def test_admin_adds_and_manages_a_user(page: Page, make_browser_user):
     sign_in(page, admin.email, admin.password)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alex Admin")
 
-    follow_link(page, "Users", within=".nhsuk-header")
+    follow_link(page, "Admin", within=".nhsuk-header")
+    follow_link(page, "Users", within="main")
     follow_link(page, "Add a user")
 
     # A first, empty submit shows the error state.
@@ -102,7 +103,8 @@ def test_sign_in_error_state(page: Page, make_browser_user):
 def test_change_password(page: Page, make_browser_user):
     user = make_browser_user(Role.LEADER, display_name="Lee Leader")
     sign_in(page, user.email, user.password)
-    follow_link(page, "Change password", within=".nhsuk-header")
+    follow_link(page, "Lee Leader", within=".nhsuk-header")  # the account page
+    follow_link(page, "Change your password", within="main")
 
     fill_nhs_field(page, "Current password", "wrong-password-1")
     fill_nhs_field(page, "New password", "a-brand-new-passphrase")
@@ -128,7 +130,7 @@ def test_change_password(page: Page, make_browser_user):
 def test_viewer_gets_the_403_page(page: Page, make_browser_user):
     viewer = make_browser_user(Role.VIEWER)
     sign_in(page, viewer.email, viewer.password)
-    expect(page.locator(".nhsuk-header").get_by_role("link", name="Users")).to_have_count(0)
+    expect(page.locator(".nhsuk-header").get_by_role("link", name="Admin")).to_have_count(0)
     open_page(page, "/admin/users/", status=403)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "You do not have permission to see this page"
@@ -298,9 +300,9 @@ def test_pa_logs_a_briefing_for_their_leader(page: Page, make_browser_user, live
     expect(page.get_by_role("heading", level=2, name="People you assist")).to_be_visible()
 
     follow_link(page, "See my week")
-    expect(page.locator("main").get_by_role("heading", level=2)).to_have_text(
-        "Close the Riverside day centre"
-    )
+    expect(
+        page.locator("main").get_by_role("heading", level=2, name="Close the Riverside day centre")
+    ).to_be_visible()
     follow_link(page, "Log briefing with Dana Director")
     expect(page.get_by_label("Dana Director (Northshire County Council)")).to_be_checked()
     expect(page.get_by_label("Cam Councillor (Northshire County Council)")).not_to_be_checked()
@@ -539,7 +541,8 @@ def test_admin_curates_the_registers_and_the_policy(page: Page, make_browser_use
     expect(_banner(page)).to_contain_text("Pip Former has been deleted")
 
     # The lead-time policy (an empty box first) and a closure day, added and removed.
-    follow_link(page, "Policy", within=".nhsuk-header")
+    follow_link(page, "Admin", within=".nhsuk-header")
+    follow_link(page, "Lead-time policy", within="main")
     fill_nhs_field(page, "Decision", "")
     click_button(page, "Save policy")
     expect_error_summary(page, "Enter the lead time for decision")

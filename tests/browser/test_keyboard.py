@@ -72,7 +72,9 @@ def test_admin_adds_a_user_with_the_keyboard(page: Page, make_browser_user):
     admin = make_browser_user(Role.ADMIN)
     keyboard_sign_in(page, admin.email, admin.password)
 
-    tab_to(page, page.locator(".nhsuk-header").get_by_role("link", name="Users"))
+    tab_to(page, page.locator(".nhsuk-header").get_by_role("link", name="Admin", exact=True))
+    press_and_check(page, "Enter")
+    tab_to(page, page.locator("main").get_by_role("link", name="Users", exact=True))
     press_and_check(page, "Enter")
     tab_to(page, page.locator("main").get_by_role("link", name="Add a user"))
     press_and_check(page, "Enter")

@@ -29,8 +29,9 @@ from tests.security.route_matrix import (
 )
 from tracker.extensions import db
 from tracker.models import Base, ClosureDay, Organisation, Person, Role, User, utcnow
+from tracker.models.reminder import KNOWN_KINDS, Reminder, ReminderStatus
+from tracker.services import api_tokens, calendar_feeds, csv_import
 from tracker.services import briefings as briefing_service
-from tracker.services import csv_import
 from tracker.services import decisions as decision_service
 from tracker.services.briefings import BriefingInput
 from tracker.services.decisions import DecisionInput, PartnerInput
@@ -49,6 +50,7 @@ def build_world(app: Flask, make_user: Callable[..., Any]) -> World:
     world = World(app=app, users=users, target_user_id=target.id)
     with app.app_context():
         _store_registers_and_decisions(world)
+        _store_account_things(world)
         db.session.remove()
     world.restricted = [factory(world) for factory in RESTRICTED_FACTORIES]
     return world
@@ -150,6 +152,35 @@ def _store_registers_and_decisions(world: World) -> None:
     world.import_tokens = tokens
 
 
+def _store_account_things(world: World) -> None:
+    """An API token and a calendar address per role, a spare token of the leader's, and a
+    failed reminder email (to the admin, about the world's requirement) for the outbox."""
+    users = {role: db.session.get(User, info.id) for role, info in world.users.items()}
+    for role, user in users.items():
+        assert user is not None
+        _token, world.api_tokens[role] = api_tokens.create_token(user, f"Matrix {role}")
+        world.calendar_tokens[role] = calendar_feeds.create_or_rotate(
+            user, world.app.config["SECRET_KEY"]
+        )
+    spare, _secret = api_tokens.create_token(users[Role.LEADER.value], "Matrix spare")
+    now = utcnow()
+    reminder = Reminder(
+        requirement_id=world.requirement_id,
+        decision_id=world.decision_id,
+        recipient_user_id=world.users[Role.ADMIN.value].id,
+        kind=KNOWN_KINDS[0],
+        for_day=now.date() - timedelta(days=400),  # not a day the scheduler uses
+        send_at=now - timedelta(hours=1),
+        status=ReminderStatus.FAILED.value,
+        attempts=5,
+        last_error="Matrix: the mail server refused the connection",
+    )
+    db.session.add(reminder)
+    db.session.commit()
+    world.revocable_token_id = spare.id
+    world.reminder_id = reminder.id
+
+
 def upload_file(kind: str, content: bytes) -> Path:
     """`content` in a file that lives as long as the test run (uploads open it by path)."""
     folder = Path(tempfile.gettempdir()) / "no-surprises-matrix-uploads"
@@ -165,6 +196,20 @@ def client_for(world: World, role: str) -> FlaskClient:
     client = world.app.test_client()
     if role != ANONYMOUS:
         AuthActions(client).login_as(world.users[role])
+    return client
+
+
+def api_client_for(world: World, role: str) -> FlaskClient:
+    """A client sending the role's API token on every request (none when anonymous).
+
+    It has no session: cookies never authenticate the API anyway.
+    """
+    client = world.app.test_client()
+    if role != ANONYMOUS:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {world.api_tokens[role]}"
+        # Its first use records the token's last-used time: done here, so the snapshots
+        # taken around refused writes compare like with like.
+        assert client.get("/api/v1/me").status_code == 200
     return client
 
 
@@ -231,7 +276,11 @@ def assert_security_headers(response: TestResponse, what: str) -> None:
 
 
 def assert_no_store(response: TestResponse, what: str) -> None:
-    assert response.headers.get("Cache-Control") == "no-store", (
+    directives = {
+        part.strip().lower() for part in response.headers.get("Cache-Control", "").split(",")
+    }
+    # "no-store", optionally with "private" (calendar feeds say both), never "public".
+    assert directives in ({"no-store"}, {"no-store", "private"}), (
         f"{what}: pages can hold confidential material and must not be cached, "
         f"got Cache-Control {response.headers.get('Cache-Control')!r}"
     )
@@ -249,6 +298,8 @@ def assert_kind(response: TestResponse, kind: str, what: str) -> None:
 
 
 def assert_no_hidden_markers(world: World, role: str, body: str, what: str) -> None:
+    # Calendar files fold long lines (RFC 5545): unfold, so a marker split by a fold counts.
+    body = body.replace("\r\n ", "").replace("\r\n\t", "")
     for obj in world.restricted:
         if role not in obj.visible_to:
             assert obj.marker not in body, (

@@ -25,6 +25,10 @@ a route's `restricted_url` answers 404 to those roles. A `restricted_url` is cal
 every restricted object and returns None for objects of a kind it does not show (a decision
 page has no URL for a briefing).
 
+API routes (under /api/v1) are `auth="bearer"`: called with each role's API token
+(`World.api_tokens`; anonymous sends none and gets 401), with the route's `json` body for
+`post` and `patch`. Cookies never authenticate them (tests/security/test_csrf.py).
+
 CSV exports are registered in `EXPORTS` (see `ExportCase`); the formula-injection test
 runs on each, and a route whose endpoint ends in "export" or whose kind is "csv" must be
 listed there.
@@ -93,6 +97,11 @@ class World:
     closure_id: int = 1  # an admin closure day
     # Uploads waiting for confirmation, by kind ("organisations", "people"): the leader's.
     import_tokens: dict[str, str] = field(default_factory=dict)
+    reminder_id: int = 1  # a failed reminder email to the admin about `requirement_id`
+    revocable_token_id: int = 1  # an API token of the leader's, not used by the matrix
+    # API token secrets by role (not for anonymous), and calendar-feed tokens by role.
+    api_tokens: dict[str, str] = field(default_factory=dict)
+    calendar_tokens: dict[str, str] = field(default_factory=lambda: {"viewer": "placeholder"})
     restricted: list[RestrictedObject] = field(default_factory=list)
 
 
@@ -126,6 +135,17 @@ class RouteCase:
     restricted_url: Callable[[World, RestrictedObject], str | None] | None = None
     # HTML pages must be visited (and gated) by a browser journey.
     journey: bool = True
+    # "session" (cookie sign-in, CSRF-protected forms) or "bearer" (the JSON API: an
+    # `Authorization: Bearer` token of the role's user; cookies never authenticate).
+    auth: str = "session"
+    # For bearer routes: PATCH statuses, and the valid JSON body of a POST or PATCH.
+    patch: dict[str, Expect] | None = None
+    json: Callable[[World], dict[str, Any]] | None = None
+    # The page holding the form of a POST-only route (its form is parsed from there).
+    form_page: Callable[[World], str] | None = None
+    # A successful POST answers 200 with a result page (a new token shown once), so a 200
+    # is not a refusal.
+    post_stores_on_200: bool = False
 
 
 def everyone(status: Expect = 200, **per_role: Expect) -> dict[str, Expect]:
@@ -613,6 +633,296 @@ ROUTES += [
     *DECISION_ROUTES,
 ]
 
+
+# --- account, notifications, admin home and outbox, insight, history, maps, calendar --
+
+ACCOUNT_OWNER_ONLY = frozenset({LEADER})
+
+
+def _only_leader_else_404(ok: Expect = 200) -> dict[str, Expect]:
+    """The leader's own thing: other users get 404 (existence is not revealed)."""
+    return signed_in(ACCOUNT_OWNER_ONLY, ok=ok, admin=404, pa=404, manager=404, viewer=404)
+
+
+def _outbox(action: str) -> Callable[[World], str]:
+    return lambda w: f"/admin/outbox/{w.reminder_id}/{action}"
+
+
+OTHER_ROUTES: list[RouteCase] = [
+    RouteCase("admin_home.index", url=lambda w: "/admin/", get=signed_in(ADMIN_ONLY)),
+    RouteCase(
+        "account.profile",
+        url=lambda w: "/account",
+        get=signed_in(),
+        post=signed_in(ok=(302, "/account")),
+        form=lambda w: {"reminder_delivery": "digest"},
+    ),
+    # A created token is shown once, on the 200 response (no redirect).
+    RouteCase(
+        "account.tokens",
+        url=lambda w: "/account/tokens",
+        get=signed_in(),
+        post=signed_in(),
+        form=lambda w: {"name": "Matrix board report"},
+        post_stores_on_200=True,
+    ),
+    RouteCase(
+        "account.revoke",
+        url=lambda w: f"/account/tokens/{w.revocable_token_id}/revoke",
+        get=_only_leader_else_404(),
+        post=_only_leader_else_404(ok=(302, "/account/tokens")),
+        form=lambda w: {},
+    ),
+    RouteCase("api_docs.index", url=lambda w: "/api/docs", get=signed_in()),
+    RouteCase("notifications.index", url=lambda w: "/notifications", get=signed_in()),
+    RouteCase(
+        "notifications.mark_all_read",
+        url=lambda w: "/notifications/read",
+        get=None,
+        post=signed_in(ok=(302, "/notifications")),
+        form=lambda w: {},
+        form_page=lambda w: "/notifications",
+    ),
+    RouteCase("admin_outbox.index", url=lambda w: "/admin/outbox/", get=signed_in(ADMIN_ONLY)),
+    RouteCase(
+        "admin_outbox.retry",
+        url=_outbox("retry"),
+        get=signed_in(ADMIN_ONLY),
+        post=signed_in(ADMIN_ONLY, ok=(302, "/admin/outbox/")),
+        form=lambda w: {},
+    ),
+    RouteCase(
+        "admin_outbox.mark_sent",
+        url=_outbox("mark-sent"),
+        get=signed_in(ADMIN_ONLY),
+        post=signed_in(ADMIN_ONLY, ok=(302, "/admin/outbox/")),
+        form=lambda w: {},
+    ),
+    # Insight and history are for every signed-in role, filtered by what each may see.
+    RouteCase("insight.index", url=lambda w: "/insight/?period=year", get=signed_in()),
+    RouteCase(
+        "insight.compliance_export",
+        url=lambda w: "/insight/export.csv?period=year",
+        get=signed_in(),
+        kind="csv",
+    ),
+    RouteCase("history.person", url=lambda w: f"/people/{w.person_id}/history", get=signed_in()),
+    RouteCase(
+        "history.organisation",
+        url=lambda w: f"/organisations/{w.organisation_id}/history",
+        get=signed_in(),
+    ),
+    RouteCase(
+        "history.person_export",
+        url=lambda w: f"/people/{w.person_id}/history/export.csv",
+        get=signed_in(),
+        kind="csv",
+    ),
+    RouteCase(
+        "history.organisation_export",
+        url=lambda w: f"/organisations/{w.organisation_id}/history/export.csv",
+        get=signed_in(),
+        kind="csv",
+    ),
+    RouteCase(
+        "history.keep_in_touch",
+        url=lambda w: f"/people/{w.person_id}/keep-in-touch",
+        get=signed_in(REGISTER_EDITORS),
+        post=signed_in(REGISTER_EDITORS, ok=(302, "/people/")),
+        form=lambda w: {"keep_in_touch_days": "30"},
+    ),
+    RouteCase(
+        "stakeholders.index",
+        url=lambda w: f"/stakeholder-map?organisation={w.organisation_id}",
+        get=signed_in(),
+    ),
+    RouteCase(
+        "stakeholders.decision",
+        url=_decision("/stakeholder-map"),
+        get=signed_in(),
+        restricted_url=_hidden_decision("/stakeholder-map"),
+    ),
+    # No sign-in (calendar apps cannot): the secret address is the key. It is the
+    # viewer's here, so no restricted marker may be in it whoever asks.
+    RouteCase(
+        "calendar_feed.feed",
+        url=lambda w: f"/calendar/{w.calendar_tokens['viewer']}.ics",
+        get=everyone(),
+        kind="ics",
+    ),
+    RouteCase(
+        "calendar_feed.decision",
+        url=lambda w: f"/decisions/{w.decision_id}.ics",
+        get=signed_in(),
+        kind="ics",
+        restricted_url=_only("decision", lambda obj: f"/decisions/{obj.id}.ics"),
+    ),
+    RouteCase("calendar_feed.account", url=lambda w: "/account/calendar", get=signed_in()),
+    RouteCase(
+        "calendar_feed.new_address",
+        url=lambda w: "/account/calendar/new-address",
+        get=signed_in(),
+        post=signed_in(ok=(302, "/account/calendar")),
+        form=lambda w: {},
+    ),
+]
+
+
+# --- the JSON API ------------------------------------------------------------------------
+# Bearer tokens only: anonymous means no Authorization header (401); a signed-in cookie
+# alone is anonymous too (tests/security/test_csrf.py proves it for every route).
+
+API_UNAUTHORISED: Expect = 401
+
+
+def api(roles: frozenset[str] = SIGNED_IN_ROLES, ok: Expect = 200) -> dict[str, Expect]:
+    """`roles` get `ok`; other roles 403; requests without a token 401."""
+    expected: dict[str, Expect] = {ANONYMOUS: API_UNAUTHORISED}
+    for role in SIGNED_IN_ROLES:
+        expected[role] = ok if role in roles else 403
+    return expected
+
+
+def _api_hidden(kind: str, area: str) -> Callable[[World, RestrictedObject], str | None]:
+    return _only(kind, lambda obj: f"/api/v1/{area}/{obj.id}")
+
+
+def _api_event_at(days: int) -> str:
+    return (utcnow() + timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+def _api_register_routes(area: str, single: str, id_name: str) -> list[RouteCase]:
+    collection = "Organisations" if area == "organisations" else "People"
+    main = lambda w: getattr(w, f"{id_name}_id")  # noqa: E731
+    archived = lambda w: getattr(w, f"archived_{id_name}_id")  # noqa: E731
+
+    def create(world: World) -> dict[str, Any]:
+        if area == "organisations":
+            return {"name": "Matrix API Trust", "org_type": "trust_acute"}
+        return {"full_name": "Matrix API Person", "organisation_id": world.organisation_id}
+
+    return [
+        RouteCase(
+            f"api_{area}.{collection}",
+            url=lambda w: f"/api/v1/{area}",
+            get=api(),
+            post=api(REGISTER_EDITORS, ok=201),
+            json=create,
+            kind="json",
+            auth="bearer",
+        ),
+        RouteCase(
+            f"api_{area}.{single}ById",
+            url=lambda w: f"/api/v1/{area}/{main(w)}",
+            get=api(),
+            patch=api(REGISTER_EDITORS),
+            json=lambda w: {"notes": "Patched by the matrix"},
+            kind="json",
+            auth="bearer",
+        ),
+        RouteCase(
+            f"api_{area}.archive",
+            url=lambda w: f"/api/v1/{area}/{main(w)}/archive",
+            get=None,
+            post=api(REGISTER_CURATORS),
+            kind="json",
+            auth="bearer",
+        ),
+        RouteCase(
+            f"api_{area}.restore",
+            url=lambda w: f"/api/v1/{area}/{archived(w)}/restore",
+            get=None,
+            post=api(REGISTER_CURATORS),
+            kind="json",
+            auth="bearer",
+        ),
+    ]
+
+
+def _api_decision_body(world: World) -> dict[str, Any]:
+    return {
+        "title": "Matrix API decision",
+        "kind": "decision",
+        "event_at": _api_event_at(40),
+        "owner_person_id": world.leader_person_id,
+    }
+
+
+def _api_briefing_body(world: World) -> dict[str, Any]:
+    return {
+        "occurred_at": _api_event_at(-1),
+        "channel": "call",
+        "person_ids": [world.person_id],
+        "decision_ids": [world.decision_id],
+        "briefed_by_person_id": world.leader_person_id,
+        "summary": "Logged through the API",
+    }
+
+
+API_ROUTES: list[RouteCase] = [
+    RouteCase("api_me.Me", url=lambda w: "/api/v1/me", get=api(), kind="json", auth="bearer"),
+    # Public: the document describes the API, not anyone's data.
+    RouteCase(
+        "api_spec.openapi_document",
+        url=lambda w: "/api/v1/openapi.json",
+        get=everyone(),
+        kind="json",
+        auth="bearer",
+    ),
+    *_api_register_routes("organisations", "Organisation", "organisation"),
+    *_api_register_routes("people", "Person", "person"),
+    RouteCase(
+        "api_decisions.Decisions",
+        url=lambda w: "/api/v1/decisions",
+        get=api(),
+        post=api(DECISION_EDITORS, ok=201),
+        json=_api_decision_body,
+        kind="json",
+        auth="bearer",
+    ),
+    RouteCase(
+        "api_decisions.DecisionById",
+        url=lambda w: f"/api/v1/decisions/{w.decision_id}",
+        get=api(),
+        patch=api(DECISION_EDITORS),
+        json=lambda w: {"location": "Matrix room"},
+        kind="json",
+        auth="bearer",
+        restricted_url=_api_hidden("decision", "decisions"),
+    ),
+    RouteCase(
+        "api_decisions.add_partners",
+        url=lambda w: f"/api/v1/decisions/{w.decision_id}/partners",
+        get=None,
+        post=api(DECISION_EDITORS),
+        json=lambda w: {"partners": [{"person_id": w.colleague_id, "reason": "Matrix"}]},
+        kind="json",
+        auth="bearer",
+    ),
+    RouteCase(
+        "api_briefings.Briefings",
+        url=lambda w: "/api/v1/briefings",
+        get=api(),
+        post=api(DECISION_EDITORS, ok=201),
+        json=_api_briefing_body,
+        kind="json",
+        auth="bearer",
+    ),
+    # Whoever logged a briefing (here the leader) and admins correct it.
+    RouteCase(
+        "api_briefings.BriefingById",
+        url=lambda w: f"/api/v1/briefings/{w.briefing_id}",
+        get=api(),
+        patch=api(frozenset({ADMIN, LEADER})),
+        json=lambda w: {"acknowledged": True},
+        kind="json",
+        auth="bearer",
+        restricted_url=_api_hidden("briefing", "briefings"),
+    ),
+]
+
+ROUTES += [*OTHER_ROUTES, *API_ROUTES]
+
 # Endpoints deliberately outside the matrix, with the reason.
 EXCLUDED: dict[str, str] = {
     "static": "public CSS, JS and images with no data; headers are checked in test_headers",
@@ -763,6 +1073,55 @@ def _seed_people(world: World, values: list[str]) -> None:
         db.session.remove()
 
 
+def _seed_briefings(world: World, values: list[str]) -> None:
+    """General contacts with the world's partner, their summaries and notes hostile."""
+    with world.app.app_context():
+        leader = db.session.get(User, world.users[LEADER].id)
+        assert leader is not None
+        for number, value in enumerate(values):
+            # Stored as they are (the form would trim the whitespace in front).
+            briefing, _ = briefing_service.log_briefing(
+                leader,
+                BriefingInput(
+                    occurred_at=(utcnow() - timedelta(days=1, minutes=number)).replace(
+                        microsecond=0
+                    ),
+                    channel="call",
+                    person_ids=[world.person_id],
+                    briefed_by_person_id=world.leader_person_id,
+                    summary=value,
+                    note_reference=value[:100],
+                ),
+            )
+            briefing.summary = value
+            briefing.note_reference = value[:100]
+        db.session.commit()
+        db.session.remove()
+
+
+def _seed_partner_organisations(world: World, values: list[str]) -> None:
+    """Organisations with hostile names, each a partner on the world's decision (so the
+    compliance report has a row for each)."""
+    with world.app.app_context():
+        leader = db.session.get(User, world.users[LEADER].id)
+        decision = db.session.get(Decision, world.decision_id)
+        assert leader is not None
+        assert decision is not None
+        people = []
+        for value in values:
+            organisation = Organisation(name=value, name_key=value.lower(), org_type="other")
+            person = Person(full_name="Matrix Hostile Partner", name_key="matrix hostile partner")
+            person.organisation = organisation
+            db.session.add_all([organisation, person])
+            people.append(person)
+        db.session.flush()
+        decision_service.add_partners(
+            leader, decision, [PartnerInput(person_id=person.id) for person in people]
+        )
+        db.session.commit()
+        db.session.remove()
+
+
 # Viewers may export: the least privileged role that can.
 EXPORTS: list[ExportCase] = [
     ExportCase(
@@ -772,6 +1131,24 @@ EXPORTS: list[ExportCase] = [
         seed=_seed_organisations,
     ),
     ExportCase("people.export", url=lambda w: "/people/export.csv", role=VIEWER, seed=_seed_people),
+    ExportCase(
+        "insight.compliance_export",
+        url=lambda w: "/insight/export.csv?period=year",
+        role=MANAGER,  # viewers report on their own decisions only (they have none)
+        seed=_seed_partner_organisations,
+    ),
+    ExportCase(
+        "history.person_export",
+        url=lambda w: f"/people/{w.person_id}/history/export.csv",
+        role=VIEWER,
+        seed=_seed_briefings,
+    ),
+    ExportCase(
+        "history.organisation_export",
+        url=lambda w: f"/organisations/{w.organisation_id}/history/export.csv",
+        role=VIEWER,
+        seed=_seed_briefings,
+    ),
 ]
 
 CASES_BY_ENDPOINT: dict[str, RouteCase] = {case.endpoint: case for case in ROUTES}

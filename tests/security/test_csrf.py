@@ -13,7 +13,13 @@ from tests.security.helpers import (
     posting_role,
     snapshot,
 )
-from tests.security.route_matrix import ANONYMOUS, EXCLUDED, ROUTES, RouteCase
+from tests.security.route_matrix import (
+    ANONYMOUS,
+    EXCLUDED,
+    ROUTES,
+    SIGNED_IN_ROLES,
+    RouteCase,
+)
 from tracker.extensions import db
 from tracker.models import Role, User
 from tracker.web.forms import EXPIRED_MESSAGE
@@ -85,18 +91,49 @@ def test_expired_token_is_explained(make_app, make_user):
 
 
 def _post_routes() -> list[RouteCase]:
-    return [case for case in ROUTES if case.post is not None]
+    return [case for case in ROUTES if case.post is not None and case.auth == "session"]
+
+
+def _api_write_routes() -> list[RouteCase]:
+    return [
+        case
+        for case in ROUTES
+        if case.auth == "bearer" and (case.post is not None or case.patch is not None)
+    ]
 
 
 def test_every_post_route_is_covered(app):
-    """Every route that accepts POST (from url_map) is in the CSRF test below."""
-    covered = {case.endpoint for case in _post_routes()}
+    """Every route that accepts POST or PATCH (from url_map) is in a CSRF test below: the
+    token test for cookie-authenticated forms, the cookie-is-not-enough test for the API
+    (CSRF-exempt, which is safe only because cookies never authenticate it)."""
+    covered = {case.endpoint for case in _post_routes() + _api_write_routes()}
     posting = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if "POST" in (rule.methods or ()) and rule.endpoint not in EXCLUDED
+        if {"POST", "PATCH"} & set(rule.methods or ()) and rule.endpoint not in EXCLUDED
     }
     assert posting <= covered, f"POST routes missing from route_matrix: {posting - covered}"
+
+
+@pytest.mark.parametrize("case", _api_write_routes(), ids=lambda case: case.endpoint)
+def test_api_ignores_the_session_cookie(app, make_user, case: RouteCase):
+    """A forged cross-site request carries the victim's cookies but never their bearer
+    token: to the API it is anonymous (401), whatever the role, and changes nothing."""
+    world = build_world(app, make_user)
+    url = case.url(world)
+    body = case.json(world) if case.json else None
+    for role in SIGNED_IN_ROLES:
+        client = client_for(world, role)  # signed in: a session cookie, no token
+        for method, declared in (("GET", case.get), ("POST", case.post), ("PATCH", case.patch)):
+            if declared is None:
+                continue
+            before = snapshot(app)
+            response = client.open(url, method=method, json=body if method != "GET" else None)
+            what = f"{method} {url} with only {role}'s session cookie"
+            assert response.status_code == 401, f"{what}: got {response.status_code}"
+            assert response.mimetype == "application/json", what
+            assert "Bearer" in response.headers.get("WWW-Authenticate", ""), what
+            assert snapshot(app) == before, f"{what} changed stored data"
 
 
 @pytest.mark.parametrize("case", _post_routes(), ids=lambda case: case.endpoint)

@@ -7,14 +7,16 @@ import io
 import pytest
 
 from tests.conftest import AuthActions, csrf_token_from
-from tests.security.helpers import build_world, posting_role, snapshot
+from tests.security.helpers import api_client_for, build_world, posting_role, snapshot
 from tests.security.route_matrix import ANONYMOUS, ROUTES, RouteCase
 
 LIMIT = 2048
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in ROUTES if c.post is not None], ids=lambda case: case.endpoint
+    "case",
+    [c for c in ROUTES if c.post is not None and c.auth == "session"],
+    ids=lambda case: case.endpoint,
 )
 @pytest.mark.parametrize("encoding", ["form", "multipart-file"])
 def test_oversized_post_is_refused(make_app, make_user, case: RouteCase, encoding: str):
@@ -37,4 +39,23 @@ def test_oversized_post_is_refused(make_app, make_user, case: RouteCase, encodin
 
     assert response.status_code == 413, f"{case.endpoint}: got {response.status_code}"
     assert "too large" in response.get_data(as_text=True)
+    assert snapshot(small) == before
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in ROUTES if c.auth == "bearer" and (c.post or c.patch)],
+    ids=lambda case: case.endpoint,
+)
+def test_oversized_api_body_is_refused(make_app, make_user, case: RouteCase):
+    small = make_app(MAX_CONTENT_LENGTH=LIMIT)
+    world = build_world(small, make_user)
+    client = api_client_for(world, "admin")
+    body = {**(case.json(world) if case.json else {}), "padding": "x" * (LIMIT * 2)}
+    before = snapshot(small)
+
+    response = client.open(case.url(world), method="POST" if case.post else "PATCH", json=body)
+
+    assert response.status_code == 413, f"{case.endpoint}: got {response.status_code}"
+    assert response.mimetype == "application/json"
     assert snapshot(small) == before

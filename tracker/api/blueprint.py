@@ -83,3 +83,5 @@ def refuse_body_unless_json() -> None:
     """For actions without a body (archive, restore): an empty body, or JSON, is fine."""
     if (request.content_length or 0) > 0 and request.mimetype != JSON_TYPES[0]:
         abort(415, message=f"Send no body, or a JSON one ({JSON_TYPES[0]}).")
+    # Read (and dropped): a body over MAX_CONTENT_LENGTH is refused with 413, as elsewhere.
+    request.get_data(cache=False)

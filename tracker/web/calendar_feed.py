@@ -38,7 +38,8 @@ def _decision_url(decision_id: int) -> str:
 
 def _ics(body: bytes, filename: str) -> Response:
     response = Response(body, content_type=ICS_CONTENT_TYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    # An attachment, so a browser never renders it (calendar apps ignore the header).
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Private to one user: never kept by a browser or a shared cache.
     response.headers["Cache-Control"] = "no-store, private"
     return response

@@ -48,7 +48,13 @@ def iso_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def percent_text(value: float | None) -> str:
+    """A share as whole percent ("83%"), or an en dash when there is nothing to share."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(percent_text=percent_text)
     app.jinja_env.filters.update(
         format_date=format_date,
         format_time=format_time,

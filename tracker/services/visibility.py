@@ -26,6 +26,10 @@ from tracker.models import (
 )
 
 OPEN_SENSITIVITIES = (Sensitivity.PUBLIC.value, Sensitivity.INTERNAL.value)
+#: Every other sensitivity (the check constraint allows no more): only these can hide.
+CONFIDENTIAL_SENSITIVITIES = tuple(
+    s.value for s in Sensitivity if s.value not in OPEN_SENSITIVITIES
+)
 
 
 _CIRCLE_CACHE = "_circle_person_ids"

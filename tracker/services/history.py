@@ -295,7 +295,14 @@ def keep_in_touch_due(user: User, now: datetime | None = None) -> list[KeepInTou
     last_contact = (
         select(briefing_attendee.c.person_id, func.max(Briefing.occurred_at).label("last"))
         .join(Briefing, Briefing.id == briefing_attendee.c.briefing_id)
-        .where(visible_briefing_clause(user, now), Briefing.occurred_at <= now)
+        .where(
+            # Only key people's briefings: a few thousand, not a million.
+            briefing_attendee.c.person_id.in_(
+                select(Person.id).where(Person.keep_in_touch_days.is_not(None))
+            ),
+            visible_briefing_clause(user, now),
+            Briefing.occurred_at <= now,
+        )
         .group_by(briefing_attendee.c.person_id)
         .subquery("last_contact")
     )

@@ -201,6 +201,9 @@ def briefings_for_decision(decision_id: int) -> Sequence[Briefing]:
             .join(Briefing.decisions)
             .where(Decision.id == decision_id)
             .options(
+                # The page checks every decision a briefing covered (confidentiality).
+                selectinload(Briefing.decisions).selectinload(Decision.owner),
+                selectinload(Briefing.decisions).selectinload(Decision.team),
                 selectinload(Briefing.attendees),
                 selectinload(Briefing.briefed_by),
                 selectinload(Briefing.on_behalf_of),

@@ -16,7 +16,9 @@ briefing_attendee = Table(
     "briefing_attendee",
     Base.metadata,
     Column("briefing_id", ForeignKey("briefing.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("person.id"), primary_key=True, index=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    # A person's (or an organisation's people's) briefings, answered from the index alone.
+    Index("ix_briefing_attendee_person_briefing", "person_id", "briefing_id"),
 )
 
 briefing_decision = Table(

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -187,6 +188,13 @@ class Person(Base):
         Index("ix_person_organisation_id_name_key", "organisation_id", "name_key"),
         Index("ix_person_archived_name", "is_archived", "name_key"),
         Index("ix_person_professional_group", "professional_group"),
+        # "My week": key people with a keep-in-touch cadence (few among thousands).
+        Index(
+            "ix_person_keep_in_touch",
+            "keep_in_touch_days",
+            sqlite_where=text("keep_in_touch_days IS NOT NULL"),
+            postgresql_where=text("keep_in_touch_days IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,6 +88,8 @@ class Reminder(Base):
         ),
         # The header's unread count and the notifications page.
         Index("ix_reminder_recipient_read", "recipient_user_id", "read_at"),
+        # The notifications page: a recipient's newest first.
+        Index("ix_reminder_recipient_send_at", "recipient_user_id", "send_at"),
         # Reconciling one requirement's rows.
         Index("ix_reminder_requirement_status", "requirement_id", "status"),
         # Finding stale claims and the admin outbox (few rows in these states).

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -44,6 +44,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
@@ -124,8 +125,8 @@ def _london_month_postgresql(element: london_month, compiler: SQLCompiler, **kw:
     )
 
 
-def _sqlite_london(value: str) -> str:
-    """SQLite has no time zones: add an hour during British Summer Time.
+def _sqlite_is_bst(value: str) -> str:
+    """SQLite has no time zones: is this UTC timestamp in British Summer Time?
 
     BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday
     of October (UK law since 1996, and the EU rule). The last Sunday of a 31-day month
@@ -136,23 +137,32 @@ def _sqlite_london(value: str) -> str:
     year = f"substr({value}, 1, 4)"
     starts = f"datetime(date({year} || '-03-25', 'weekday 0'), '+1 hour')"
     ends = f"datetime(date({year} || '-10-25', 'weekday 0'), '+1 hour')"
-    return f"CASE WHEN {value} >= {starts} AND {value} < {ends} THEN '+1 hour' ELSE '+0 hours' END"
+    return f"{value} >= {starts} AND {value} < {ends}"
 
 
-# SQLite's date functions work in floating-point Julian days and round 23:59:59.999999
-# up to the next day, so they are given the timestamp cut to whole seconds.
+def _sqlite_london_date(value: str) -> str:
+    """The London date of a UTC timestamp stored as text.
+
+    London is UTC or UTC+1, so its date is the UTC date except from 23:00 UTC during
+    summer time, when it is the next day. The hour is checked first: the summer-time
+    rule (date arithmetic, the costly part) is evaluated for one row in 24 only.
+    SQLite's date functions work in floating-point Julian days and round
+    23:59:59.999999 up, so they only ever see the date part.
+    """
+    return (
+        f"CASE WHEN substr({value}, 12, 2) = '23' AND {_sqlite_is_bst(value)} "
+        f"THEN date(substr({value}, 1, 10), '+1 day') ELSE substr({value}, 1, 10) END"
+    )
 
 
 @compiles(london_date, "sqlite")
 def _london_date_sqlite(element: london_date, compiler: SQLCompiler, **kw: Any) -> str:
-    value = _argument(element, compiler, **kw)
-    return f"date(substr({value}, 1, 19), {_sqlite_london(value)})"
+    return _sqlite_london_date(_argument(element, compiler, **kw))
 
 
 @compiles(london_month, "sqlite")
 def _london_month_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any) -> str:
-    value = _argument(element, compiler, **kw)
-    return f"strftime('%Y-%m', substr({value}, 1, 19), {_sqlite_london(value)})"
+    return f"substr({_sqlite_london_date(_argument(element, compiler, **kw))}, 1, 7)"
 
 
 # --- the one SQL classification ----------------------------------------------------------
@@ -291,168 +301,223 @@ def _utc_bounds(period: Period) -> tuple[datetime, datetime]:
     )
 
 
-class _Query:
-    """The shared subqueries of one report: decisions in scope, their requirements."""
+def _month_bucket(column: Any, months: Sequence[date]) -> ColumnElement[str | None]:
+    """'YYYY-MM' of the London month `column` falls in, among `months`; NULL outside.
 
-    def __init__(self, user: User, period: Period, now: datetime) -> None:
-        start, end = _utc_bounds(period)
-        self.decisions = (
-            select(
-                Decision.id.label("decision_id"),
-                Decision.owner_person_id.label("owner_id"),
-                london_month(Decision.event_at).label("month"),
-            )
-            .where(
-                scope_clause(user, now),
-                Decision.status.in_(COUNTED_STATUSES),
-                Decision.event_at >= start,
-                Decision.event_at < end,
-            )
-            .subquery("d")
+    The same as `london_month` for those months, but by comparing the UTC instant with
+    each month's London-midnight bounds: no time-zone arithmetic per row.
+    """
+    bounds = [local_to_utc(first, time(0, 0)) for first in [*months, add_months(months[-1], 1)]]
+    whens = [
+        (
+            and_(
+                column >= literal(bounds[index], UTCDateTime()),
+                column < literal(bounds[index + 1], UTCDateTime()),
+            ),
+            month_key(first),
         )
-        d = self.decisions
-        self.requirements = (
-            select(
-                BriefingRequirement.id.label("requirement_id"),
-                BriefingRequirement.decision_id.label("decision_id"),
-                Person.organisation_id.label("organisation_id"),
-                Organisation.org_type.label("org_type"),
-                d.c.owner_id,
-                d.c.month,
-                outcome_case(now).label("outcome"),
-            )
-            .join(Decision, Decision.id == BriefingRequirement.decision_id)
-            .join(d, d.c.decision_id == BriefingRequirement.decision_id)
-            .join(Person, Person.id == BriefingRequirement.person_id)
-            .join(Organisation, Organisation.id == Person.organisation_id)
-            .subquery("r")
+        for index, first in enumerate(months)
+    ]
+    return case(*whens, else_=literal(None, String()))
+
+
+#: The groupings of one report: (name, key column of the scan, rows it counts).
+_GROUPINGS = ("total", "owner_id", "organisation_id", "org_type", "month")
+
+
+class _Scan:
+    """Every figure of a report in ONE statement.
+
+    The requirements of the decisions in scope are read once: each is classified by
+    `outcome_case`, each decision's state (achieved, failed, no partners) is a window
+    over its requirements, and the groupings (totals, owners, organisations, types,
+    months of the trend) are aggregates over that one materialised scan, joined by
+    UNION ALL. Surprise reports are few and counted by a second, small query.
+    """
+
+    def __init__(
+        self,
+        user: User,
+        period: Period,
+        now: datetime,
+        trend_months: Sequence[date] = (),
+    ) -> None:
+        self.user, self.period, self.now = user, period, now
+        self.trend_months = list(trend_months)
+        self.start, self.end = _utc_bounds(period)
+        self.lower, self.upper = self.start, self.end
+        if self.trend_months:
+            trend_start = local_to_utc(self.trend_months[0], time(0, 0))
+            trend_end = local_to_utc(add_months(self.trend_months[-1], 1), time(0, 0))
+            self.lower, self.upper = min(self.lower, trend_start), max(self.upper, trend_end)
+
+    def _in_scope(self) -> list[ColumnElement[bool]]:
+        return [
+            scope_clause(self.user, self.now),
+            Decision.status.in_(COUNTED_STATUSES),
+            Decision.event_at >= self.lower,
+            Decision.event_at < self.upper,
+        ]
+
+    def _in_period(self, column: Any) -> ColumnElement[bool]:
+        return and_(
+            column >= literal(self.start, UTCDateTime()), column < literal(self.end, UTCDateTime())
         )
-        r = self.requirements
+
+    def figures(self) -> dict[tuple[str, Any], Figures]:
+        requirement = BriefingRequirement
         reports = (
             select(SurpriseReport.decision_id, func.count().label("n"))
             .group_by(SurpriseReport.decision_id)
             .subquery("s")
         )
-        n_requirements = func.count(r.c.requirement_id)
-        n_failed = func.coalesce(
-            func.sum(case((r.c.outcome.in_(SURPRISE_OUTCOMES), 1), else_=0)), 0
+        month = (
+            _month_bucket(Decision.event_at, self.trend_months)
+            if self.trend_months
+            else literal(None, String())
         )
-        n_pending = func.coalesce(
-            func.sum(case((r.c.outcome == Outcome.PENDING.value, 1), else_=0)), 0
+        outcome = case(
+            (requirement.id.is_(None), literal(None, String())), else_=outcome_case(self.now)
         )
-        self.per_decision = (
+        scan = (
             select(
-                d.c.decision_id,
-                d.c.owner_id,
-                d.c.month,
-                n_requirements.label("n_requirements"),
-                n_failed.label("n_failed"),
-                n_pending.label("n_pending"),
+                Decision.id.label("decision_id"),
+                Decision.owner_person_id.label("owner_id"),
+                case((self._in_period(Decision.event_at), 1), else_=0).label("in_period"),
+                month.label("month"),
+                requirement.id.label("requirement_id"),
+                Person.organisation_id.label("organisation_id"),
+                Organisation.org_type.label("org_type"),
+                outcome.label("outcome"),
                 func.coalesce(reports.c.n, 0).label("n_reports"),
             )
-            .select_from(d)
-            .outerjoin(r, r.c.decision_id == d.c.decision_id)
-            .outerjoin(reports, reports.c.decision_id == d.c.decision_id)
-            .group_by(d.c.decision_id, d.c.owner_id, d.c.month, reports.c.n)
-            .subquery("pd")
+            .select_from(Decision)
+            .outerjoin(requirement, requirement.decision_id == Decision.id)
+            .outerjoin(Person, Person.id == requirement.person_id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .outerjoin(reports, reports.c.decision_id == Decision.id)
+            .where(*self._in_scope())
+            .cte("scan")
+            .prefix_with("MATERIALIZED")
         )
-
-    def _decision_stats(self, key: str | None) -> dict[Any, Figures]:
-        pd = self.per_decision
-        has_partners = pd.c.n_requirements > 0
-        achieved = case(
-            (
-                and_(has_partners, pd.c.n_failed == 0, pd.c.n_pending == 0, pd.c.n_reports == 0),
-                1,
+        per_decision = {"partition_by": scan.c.decision_id}
+        failing = case((scan.c.outcome.in_(SURPRISE_OUTCOMES), 1), else_=0)
+        pending = case((scan.c.outcome == Outcome.PENDING.value, 1), else_=0)
+        state = select(
+            scan,
+            func.count(scan.c.requirement_id).over(**per_decision).label("d_requirements"),
+            func.sum(failing).over(**per_decision).label("d_failed"),
+            func.sum(pending).over(**per_decision).label("d_pending"),
+        ).cte("state")
+        has_partners = state.c.d_requirements > 0
+        achieved = and_(
+            has_partners, state.c.d_failed == 0, state.c.d_pending == 0, state.c.n_reports == 0
+        )
+        failed = and_(has_partners, or_(state.c.d_failed > 0, state.c.n_reports > 0))
+        decision = state.c.decision_id
+        aggregates = [
+            func.count(decision.distinct()),
+            func.count(case((achieved, decision), else_=None).distinct()),
+            func.count(case((failed, decision), else_=None).distinct()),
+            func.count(case((state.c.d_requirements == 0, decision), else_=None).distinct()),
+            *(
+                func.coalesce(func.sum(case((state.c.outcome == o.value, 1), else_=0)), 0)
+                for o in Outcome
             ),
-            else_=0,
-        )
-        failed = case((and_(has_partners, or_(pd.c.n_failed > 0, pd.c.n_reports > 0)), 1), else_=0)
-        no_partners = case((pd.c.n_requirements == 0, 1), else_=0)
-        aggregates = (
-            func.count(),
-            func.coalesce(func.sum(achieved), 0),
-            func.coalesce(func.sum(failed), 0),
-            func.coalesce(func.sum(no_partners), 0),
-        )
-        if key in ("organisation_id", "org_type"):
-            # A decision counts once for every organisation (or type) it affected.
-            r = self.requirements
-            pairs = select(r.c.decision_id, r.c[key].label("key")).distinct().subquery("pairs")
-            query = (
-                select(pairs.c.key, *aggregates)
-                .select_from(pd)
-                .join(pairs, pairs.c.decision_id == pd.c.decision_id)
-                .group_by(pairs.c.key)
+        ]
+        no_int = literal(None, db.Integer())
+        no_str = literal(None, String())
+        in_period = state.c.in_period == 1
+        with_requirement = state.c.requirement_id.is_not(None)
+        parts = [
+            select(literal("total"), no_int, no_str, *aggregates).where(in_period),
+            select(literal("owner_id"), state.c.owner_id, no_str, *aggregates)
+            .where(in_period)
+            .group_by(state.c.owner_id),
+            select(literal("organisation_id"), state.c.organisation_id, no_str, *aggregates)
+            .where(in_period, with_requirement)
+            .group_by(state.c.organisation_id),
+            select(literal("org_type"), no_int, state.c.org_type, *aggregates)
+            .where(in_period, with_requirement)
+            .group_by(state.c.org_type),
+        ]
+        if self.trend_months:
+            parts.append(
+                select(literal("month"), no_int, state.c.month, *aggregates)
+                .where(state.c.month.is_not(None))
+                .group_by(state.c.month)
             )
-        elif key is None:
-            query = select(literal(None).label("key"), *aggregates).select_from(pd)
-        else:
-            query = select(pd.c[key], *aggregates).group_by(pd.c[key])
-        stats: dict[Any, Figures] = {}
-        for group, decisions, n_achieved, n_failed, n_no_partners in db.session.execute(query):
-            stats[group] = Figures(
-                decisions=decisions,
+        stats: dict[tuple[str, Any], Figures] = {}
+        for grouping, key_int, key_str, *values in db.session.execute(union_all(*parts)):
+            decisions, n_achieved, n_failed, n_no_partners, *counts = values
+            if grouping == "total" and not decisions:
+                continue
+            figures = Figures(
+                decisions=int(decisions),
                 achieved=int(n_achieved),
                 failed=int(n_failed),
                 no_partners=int(n_no_partners),
             )
+            for o, count in zip(Outcome, counts, strict=True):
+                figures.outcomes[o] += int(count)
+            stats[(grouping, key_str if key_int is None else key_int)] = figures
+        self._reports(stats)
         return stats
 
-    def _outcome_counts(self, key: str | None, stats: dict[Any, Figures]) -> None:
-        r = self.requirements
-        group = r.c[key] if key else literal(None)
-        query = select(group, r.c.outcome, func.count()).group_by(group, r.c.outcome)
-        if key is None:
-            query = select(literal(None), r.c.outcome, func.count()).group_by(r.c.outcome)
-        for value, outcome, count in db.session.execute(query):
-            stats.setdefault(value, Figures()).outcomes[Outcome(outcome)] += count
-
-    def _reports(self, key: str | None, stats: dict[Any, Figures]) -> None:
-        d = self.decisions
-        if key in ("organisation_id", "org_type"):
-            column = Person.organisation_id if key == "organisation_id" else Organisation.org_type
-            query = (
-                select(column, func.count())
-                .select_from(SurpriseReport)
-                .join(d, d.c.decision_id == SurpriseReport.decision_id)
-                .join(Person, Person.id == SurpriseReport.person_id)
-                .join(Organisation, Organisation.id == Person.organisation_id)
-                .group_by(column)
+    def _reports(self, stats: dict[tuple[str, Any], Figures]) -> None:
+        """Surprises reported: about the decisions counted; by organisation, by the
+        organisation of the person who reported."""
+        month = (
+            _month_bucket(Decision.event_at, self.trend_months)
+            if self.trend_months
+            else literal(None, String())
+        )
+        rows = db.session.execute(
+            select(
+                Decision.owner_person_id,
+                case((self._in_period(Decision.event_at), 1), else_=0),
+                month,
+                Person.organisation_id,
+                Organisation.org_type,
             )
-        else:
-            group = d.c[key] if key else literal(None)
-            query = (
-                select(group, func.count())
-                .select_from(SurpriseReport)
-                .join(d, d.c.decision_id == SurpriseReport.decision_id)
-            )
-            if key:
-                query = query.group_by(group)
-        for value, count in db.session.execute(query):
-            stats.setdefault(value, Figures()).surprises_reported += count
+            .select_from(SurpriseReport)
+            .join(Decision, Decision.id == SurpriseReport.decision_id)
+            .join(Person, Person.id == SurpriseReport.person_id)
+            .join(Organisation, Organisation.id == Person.organisation_id)
+            .where(*self._in_scope())
+        )
+        for owner_id, in_period, month_value, organisation_id, org_type in rows:
+            keys = []
+            if in_period:
+                keys += [
+                    ("total", None),
+                    ("owner_id", owner_id),
+                    ("organisation_id", organisation_id),
+                    ("org_type", org_type),
+                ]
+            if month_value is not None:
+                keys.append(("month", month_value))
+            for key in keys:
+                stats.setdefault(key, Figures()).surprises_reported += 1
 
-    def figures(self, key: str | None = None) -> dict[Any, Figures]:
-        stats = self._decision_stats(key)
-        self._outcome_counts(key, stats)
-        self._reports(key, stats)
-        return stats
+
+def _grouped(stats: dict[tuple[str, Any], Figures], grouping: str) -> dict[Any, Figures]:
+    return {key: figures for (name, key), figures in stats.items() if name == grouping}
 
 
 def figures_for(user: User, period: Period, now: datetime | None = None) -> Figures:
     """The totals for one period."""
     now = now or utcnow()
-    return _Query(user, period, now).figures().get(None, Figures())
+    return _Scan(user, period, now).figures().get(("total", None), Figures())
 
 
 def report(user: User, period: Period, today: date, now: datetime | None = None) -> Report:
     now = now or utcnow()
-    query = _Query(user, period, now)
-    totals = query.figures().get(None, Figures())
-
     months = last_months(today, 12)
-    trend_period = Period(months[0], add_months(months[-1], 1) - timedelta(days=1))
-    monthly = _Query(user, trend_period, now).figures("month")
+    stats = _Scan(user, period, now, months).figures()
+    totals = stats.get(("total", None), Figures())
+
+    monthly = _grouped(stats, "month")
     trend = [
         Breakdown(
             key=month_key(first),
@@ -462,21 +527,21 @@ def report(user: User, period: Period, today: date, now: datetime | None = None)
         for first in months
     ]
 
-    owners = query.figures("owner_id")
+    owners = _grouped(stats, "owner_id")
     owner_names = _names(Person, Person.full_name, owners)
     by_owner = sorted(
         (Breakdown(k, owner_names.get(k, "Unknown"), f) for k, f in owners.items()),
         key=lambda b: b.label.lower(),
     )
 
-    organisations = query.figures("organisation_id")
+    organisations = _grouped(stats, "organisation_id")
     organisation_names = _names(Organisation, Organisation.name, organisations)
     by_organisation = sorted(
         (Breakdown(k, organisation_names.get(k, "Unknown"), f) for k, f in organisations.items()),
         key=lambda b: (-b.figures.surprised - b.figures.surprises_reported, b.label.lower()),
     )
 
-    types = query.figures("org_type")
+    types = _grouped(stats, "org_type")
     by_type = sorted(
         (Breakdown(k, OrganisationType(k).label, f) for k, f in types.items() if k),
         key=lambda b: b.label.lower(),
@@ -518,6 +583,16 @@ def risk_list(user: User, today: date, now: datetime | None = None) -> list[AtRi
     """
     now = now or utcnow()
     requirement = BriefingRequirement
+    # Upcoming decisions first (an index range on event_at), then their pending rows.
+    upcoming = (
+        select(Decision.id)
+        .where(
+            scope_clause(user, now),
+            Decision.status.in_((DecisionStatus.PLANNED.value, DecisionStatus.POSTPONED.value)),
+            Decision.event_at > now,
+        )
+        .subquery("u")
+    )
     pending = (
         select(
             requirement.decision_id,
@@ -527,6 +602,7 @@ def risk_list(user: User, today: date, now: datetime | None = None) -> list[AtRi
                 "overdue"
             ),
         )
+        .join(upcoming, upcoming.c.id == requirement.decision_id)
         .where(requirement.status == RequirementStatus.PENDING.value)
         .group_by(requirement.decision_id)
         .subquery("p")
@@ -534,11 +610,6 @@ def risk_list(user: User, today: date, now: datetime | None = None) -> list[AtRi
     rows = db.session.execute(
         select(Decision, pending.c.first_brief_by, pending.c.pending, pending.c.overdue)
         .join(pending, pending.c.decision_id == Decision.id)
-        .where(
-            scope_clause(user, now),
-            Decision.status.in_((DecisionStatus.PLANNED.value, DecisionStatus.POSTPONED.value)),
-            Decision.event_at > now,
-        )
         .options(selectinload(Decision.owner))
         .order_by(pending.c.first_brief_by, Decision.event_at, Decision.id)
     )

@@ -73,14 +73,17 @@ class TimelinePage:
 def visible_briefing_clause(user: User, now: datetime | None = None) -> ColumnElement[bool]:
     """True for briefings every decision of which `user` may see (or that have none).
 
-    Written as NOT EXISTS (a linked decision NOT IN the visible ones) so a NULL inside
-    the visibility rule can never let a hidden briefing through.
+    Written as NOT EXISTS (a linked decision that is not visible), checked per briefing
+    through the primary key: CASE turns a NULL inside the visibility rule into "not
+    visible", so a NULL can never let a hidden briefing through.
     """
-    visible_ids = select(Decision.id).where(visible_clause(user, now))
+    visible = visible_clause(user, now)
+    hidden = case((visible, 0), else_=1) == 1
     return not_(
         exists().where(
             briefing_decision.c.briefing_id == Briefing.id,
-            briefing_decision.c.decision_id.not_in(visible_ids),
+            Decision.id == briefing_decision.c.decision_id,
+            hidden,
         )
     )
 
@@ -88,21 +91,24 @@ def visible_briefing_clause(user: User, now: datetime | None = None) -> ColumnEl
 def _subject_clause(
     person_id: int | None, organisation_id: int | None, only_person_id: int | None
 ) -> ColumnElement[bool]:
+    """Briefings a person (or anyone in an organisation) attended: an IN over the
+    attendee index, so the database starts from the subject's few briefings."""
     if person_id is not None:
-        return exists().where(
-            briefing_attendee.c.briefing_id == Briefing.id,
-            briefing_attendee.c.person_id == person_id,
+        return Briefing.id.in_(
+            select(briefing_attendee.c.briefing_id).where(
+                briefing_attendee.c.person_id == person_id
+            )
         )
     if organisation_id is None:
         raise ValueError("a timeline is for a person or an organisation")
-    conditions = [
-        briefing_attendee.c.briefing_id == Briefing.id,
-        briefing_attendee.c.person_id == Person.id,
-        Person.organisation_id == organisation_id,
-    ]
+    attended = (
+        select(briefing_attendee.c.briefing_id)
+        .join(Person, Person.id == briefing_attendee.c.person_id)
+        .where(Person.organisation_id == organisation_id)
+    )
     if only_person_id is not None:
-        conditions.append(Person.id == only_person_id)
-    return exists().where(*conditions)
+        attended = attended.where(Person.id == only_person_id)
+    return Briefing.id.in_(attended)
 
 
 def _filtered(
@@ -288,7 +294,14 @@ def _last_contact_subquery(user: User, now: datetime) -> Subquery:
     return (
         select(briefing_attendee.c.person_id, func.max(Briefing.occurred_at).label("last"))
         .join(Briefing, Briefing.id == briefing_attendee.c.briefing_id)
-        .where(visible_briefing_clause(user, now), Briefing.occurred_at <= now)
+        .where(
+            # Only key people's briefings: a few thousand, not a million.
+            briefing_attendee.c.person_id.in_(
+                select(Person.id).where(Person.keep_in_touch_days.is_not(None))
+            ),
+            visible_briefing_clause(user, now),
+            Briefing.occurred_at <= now,
+        )
         .group_by(briefing_attendee.c.person_id)
         .subquery("last_contact")
     )

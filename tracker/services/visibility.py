@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from tracker.extensions import db
 from tracker.models import (
@@ -24,13 +26,39 @@ from tracker.models import (
 )
 
 OPEN_SENSITIVITIES = (Sensitivity.PUBLIC.value, Sensitivity.INTERNAL.value)
+#: Every other sensitivity (the check constraint allows no more): only these can hide.
+CONFIDENTIAL_SENSITIVITIES = tuple(
+    s.value for s in Sensitivity if s.value not in OPEN_SENSITIVITIES
+)
+
+
+_CIRCLE_CACHE = "_circle_person_ids"
 
 
 def circle_person_ids(user: User) -> list[int]:
-    """The people this user acts as: their own Person record and the leaders they assist."""
+    """The people this user acts as: their own Person record and the leaders they assist.
+
+    Several parts of one page ask (lists, counts, the header): within a request the
+    answer is kept in `flask.g` until the session next writes anything.
+    """
+    cache: dict[int, list[int]] | None = None
+    if has_request_context():
+        cache = g.setdefault(_CIRCLE_CACHE, {})
+        if user.id in cache:
+            return list(cache[user.id])
     own = select(Person.id).where(Person.user_id == user.id)
     assisted = select(person_pa.c.person_id).where(person_pa.c.user_id == user.id)
-    return list(db.session.scalars(own.union(assisted)))
+    ids = list(db.session.scalars(own.union(assisted)))
+    if cache is not None:
+        cache[user.id] = ids
+    return list(ids)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_circles(session: Session, _context: object) -> None:
+    """A flush may have changed who assists whom: ask the database again."""
+    if has_request_context():
+        g.pop(_CIRCLE_CACHE, None)
 
 
 def visible_clause(user: User | None, now: datetime | None = None) -> ColumnElement[bool]:

@@ -66,7 +66,13 @@ def audit_value(value: object) -> str:
     return str(value)
 
 
+def percent_text(value: float | None) -> str:
+    """A share as whole percent ("83%"), or an en dash when there is nothing to share."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(percent_text=percent_text)
     app.jinja_env.filters.update(
         format_date=format_date,
         format_time=format_time,

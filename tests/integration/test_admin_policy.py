@@ -127,7 +127,8 @@ def test_add_a_closure_day_and_list_it(app: Flask, cast: Cast) -> None:
     )
     page = text_of(response)
     assert "24 December 2027 is now a closure day." in page
-    assert "Friday 24 December 2027 Christmas Eve closure" in page
+    # Each cell carries its column heading (a responsive table).
+    assert "Date Friday 24 December 2027 Reason Christmas Eve closure" in page
     with app.app_context():
         closure = db.session.scalar(select(ClosureDay))
         assert closure.day == date(2027, 12, 24)

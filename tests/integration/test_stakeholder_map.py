@@ -62,6 +62,8 @@ def test_overall_map_quadrants_table_and_links(client, auth, world):
     assert "Di Dee" in _section(html, "Keep informed")
     assert "Lee Leader" in _section(html, "Monitor")
     # Every point is a link with a readable name; the two in one cell do not overlap.
+    # (Named by its <title>: an aria-label would not contain the visible initials, which
+    # axe's label-content-name-mismatch refuses.)
     links = re.findall(
         r'<a href="([^"]+)" class="app-stakeholder-map__point">\s*<title>([^<]+)</title>', html
     )

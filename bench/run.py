@@ -150,6 +150,21 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not start and answer /healthz within 60 s")
 
 
+def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
+    """Stop the master and wait for every worker too: a worker still holding a database
+    connection would stop PostgreSQL copying the database for the background work."""
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    os.killpg(server.pid, signal.SIGKILL)
+
+
 class MemorySampler(threading.Thread):
     """Largest resident set of any gunicorn worker while the benchmark runs."""
 
@@ -239,8 +254,7 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
             )
     finally:
         sampler.running = False
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
     run.worker_rss_mb_max = sampler.max_kb / 1024
     run.background = background.measure(env)
     run.scale = args.scale

@@ -98,6 +98,9 @@ def environment(database_url: str) -> dict[str, str]:
             "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
             "API_RATE_LIMIT": "1000000 per minute",
             "GUNICORN_ACCESS_LOG": "",
+            # No recycling after N requests: fast pages would restart workers mid-run
+            # (dropping keep-alive connections), and memory must hold without it.
+            "GUNICORN_MAX_REQUESTS": "0",
             "BASE_URL": "http://127.0.0.1",
         }
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bench.targets import app_for
 
@@ -50,8 +51,17 @@ def scratch_copy(database_url: str) -> Iterator[str]:
         return
     name = f"bench_scratch_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    # The benchmark's gunicorn workers may take a moment to close their connections, and
+    # PostgreSQL copies a template only when nobody else is connected: try for a while.
+    for attempt in range(30):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+            break
+        except OperationalError:
+            if attempt == 29:
+                raise
+            time.sleep(1)
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:

@@ -32,14 +32,17 @@ class Client:
         self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
         headers = {**self.headers, **self._cookie_header(), **(extra or {})}
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
+        for attempt in range(3):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                break
+            except (http.client.HTTPException, OSError):
+                # A keep-alive connection the server closed: reconnect and try again.
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                if attempt == 2:
+                    raise
         data = response.read()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":

@@ -98,6 +98,9 @@ def environment(database_url: str) -> dict[str, str]:
             "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
             "API_RATE_LIMIT": "1000000 per minute",
             "GUNICORN_ACCESS_LOG": "",
+            # No recycling after N requests: fast pages would restart workers mid-run
+            # (dropping keep-alive connections), and memory must hold without it.
+            "GUNICORN_MAX_REQUESTS": "0",
             "BASE_URL": "http://127.0.0.1",
         }
     )
@@ -148,6 +151,21 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     server.kill()
     raise RuntimeError("gunicorn did not start and answer /healthz within 60 s")
+
+
+def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
+    """Stop the master and wait for every worker too: a worker still holding a database
+    connection would stop PostgreSQL copying the database for the background work."""
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    os.killpg(server.pid, signal.SIGKILL)
 
 
 class MemorySampler(threading.Thread):
@@ -239,8 +257,7 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> Run:
             )
     finally:
         sampler.running = False
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
     run.worker_rss_mb_max = sampler.max_kb / 1024
     run.background = background.measure(env)
     run.scale = args.scale

@@ -80,9 +80,7 @@ security-scan: install-python  ## bandit (medium severity and up) and pip-audit 
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker app.py config.py
 	$(BIN)/python .ci/pip_audit.py requirements.txt
 
-test: install-python install-assets browser-deps security-scan  ## Lint, security scan, then the whole suite incl. browser tests
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install-python install-assets browser-deps security-scan lint  ## Lint, security scan, then the whole suite incl. browser tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-browser: install-python install-assets browser-deps  ## Only the real-browser journeys and page gates
@@ -91,9 +89,11 @@ test-browser: install-python install-assets browser-deps  ## Only the real-brows
 bench: install  ## Benchmark at national scale (SQLite; PostgreSQL too with BENCH_DATABASE_URL); not part of make test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-lint:  ## ruff check and format check
+lint: install-python  ## ruff (incl. complexity), format check, layer contracts (import-linter), mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format:  ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -10,9 +10,9 @@ from flask import g, request
 from flask_smorest import abort
 
 from tracker.api.errors import AUTHENTICATE
-from tracker.extensions import db
 from tracker.models import ApiToken, User, utcnow
-from tracker.services import api_tokens
+from tracker.services import api_tokens, unit_of_work
+from tracker.services.actor import Actor, Via
 
 _UNSET = object()
 
@@ -32,10 +32,12 @@ def current_token() -> ApiToken | None:
         return cached  # type: ignore[return-value]
     secret = bearer_secret()
     token = api_tokens.authenticate(secret) if secret else None
-    if token is not None and api_tokens.touch(token, utcnow()):
-        # The last-used time is committed on its own, before the view's transaction, so
-        # it is kept even when the request itself fails or only reads.
-        db.session.commit()
+    if token is not None:
+        now = utcnow()
+        token_id = token.id
+        if api_tokens.touch(token, now):
+            # Part of the request's unit of work, and kept even when the request fails.
+            unit_of_work.keep_on_rollback(lambda: api_tokens.touch_by_id(token_id, now))
     g.api_token = token
     return token
 
@@ -63,6 +65,18 @@ def current_user() -> User:
     if token is None:  # require_token ran first; this is a programming error
         raise RuntimeError("API view reached without an authenticated token")
     return token.user
+
+
+def current_actor() -> Actor:
+    """The token's user, acting through the token: what the services are given."""
+    actor = g.get("api_actor")
+    if actor is None:
+        token = current_token()
+        if token is None:  # require_token ran first; this is a programming error
+            raise RuntimeError("API view reached without an authenticated token")
+        actor = Actor.of(token.user, via=Via.API, token_id=token.id)
+        g.api_actor = actor
+    return actor
 
 
 def rate_limit_key() -> str:

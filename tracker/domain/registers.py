@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
-from tracker.models.register import (
+from tracker.domain.vocabulary import (
     CHANNEL_LABELS,
     ORGANISATION_TYPE_LABELS,
     PROFESSIONAL_GROUP_LABELS,

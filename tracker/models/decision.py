@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -19,54 +18,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.statuses import DecisionStatus, RequirementStatus
+from tracker.domain.vocabulary import (  # noqa: F401
+    DECISION_KIND_LABELS,
+    SENSITIVITY_LABELS,
+    DecisionKind,
+    Sensitivity,
+)
 from tracker.models.base import Base, sql_in_list, utcnow
 from tracker.models.register import Person
 from tracker.models.user import User
-
-
-class DecisionKind(enum.StrEnum):
-    ANNOUNCEMENT = "announcement"
-    MEETING = "meeting"
-    DECISION = "decision"
-    CONSULTATION = "consultation"
-    MEDIA_RELEASE = "media_release"
-    SERVICE_CHANGE = "service_change"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return DECISION_KIND_LABELS[self]
-
-
-DECISION_KIND_LABELS = {
-    DecisionKind.ANNOUNCEMENT: "Announcement",
-    DecisionKind.MEETING: "Board or committee meeting",
-    DecisionKind.DECISION: "Decision",
-    DecisionKind.CONSULTATION: "Consultation launch",
-    DecisionKind.MEDIA_RELEASE: "Media release",
-    DecisionKind.SERVICE_CHANGE: "Service change",
-    DecisionKind.OTHER: "Other",
-}
-
-
-class Sensitivity(enum.StrEnum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    RESTRICTED = "restricted"
-    EMBARGOED = "embargoed"
-
-    @property
-    def label(self) -> str:
-        return SENSITIVITY_LABELS[self]
-
-
-SENSITIVITY_LABELS = {
-    Sensitivity.PUBLIC: "Public",
-    Sensitivity.INTERNAL: "Internal",
-    Sensitivity.RESTRICTED: "Restricted",
-    Sensitivity.EMBARGOED: "Embargoed",
-}
-
 
 DECISION_STATUS_LABELS = {status: status.label for status in DecisionStatus}
 REQUIREMENT_STATUS_LABELS = {status: status.label for status in RequirementStatus}

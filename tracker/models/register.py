@@ -18,107 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.vocabulary import (  # noqa: F401
+    CHANNEL_LABELS,
+    ORGANISATION_TYPE_LABELS,
+    PROFESSIONAL_GROUP_LABELS,
+    Channel,
+    OrganisationType,
+    ProfessionalGroup,
+)
 from tracker.models.base import Base, utcnow
 from tracker.models.user import User
-
-
-class OrganisationType(enum.StrEnum):
-    ICB = "icb"
-    TRUST_ACUTE = "trust_acute"
-    TRUST_MENTAL_HEALTH = "trust_mental_health"
-    TRUST_COMMUNITY = "trust_community"
-    TRUST_AMBULANCE = "trust_ambulance"
-    PCN_GP_FEDERATION = "pcn_gp_federation"
-    LA_COUNTY = "la_county"
-    LA_UNITARY = "la_unitary"
-    LA_DISTRICT = "la_district"
-    LA_METROPOLITAN = "la_metropolitan"
-    VCSE = "vcse"
-    HEALTHWATCH = "healthwatch"
-    NHSE_REGION = "nhse_region"
-    OTHER_PUBLIC_BODY = "other_public_body"
-    UNIVERSITY_RESEARCH = "university_research"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return ORGANISATION_TYPE_LABELS[self]
-
-
-ORGANISATION_TYPE_LABELS = {
-    OrganisationType.ICB: "Integrated care board",
-    OrganisationType.TRUST_ACUTE: "NHS trust: acute",
-    OrganisationType.TRUST_MENTAL_HEALTH: "NHS trust: mental health",
-    OrganisationType.TRUST_COMMUNITY: "NHS trust: community",
-    OrganisationType.TRUST_AMBULANCE: "NHS trust: ambulance",
-    OrganisationType.PCN_GP_FEDERATION: "Primary care network or GP federation",
-    OrganisationType.LA_COUNTY: "Local authority: county",
-    OrganisationType.LA_UNITARY: "Local authority: unitary",
-    OrganisationType.LA_DISTRICT: "Local authority: district",
-    OrganisationType.LA_METROPOLITAN: "Local authority: metropolitan",
-    OrganisationType.VCSE: "Voluntary, community and social enterprise (VCSE)",
-    OrganisationType.HEALTHWATCH: "Healthwatch",
-    OrganisationType.NHSE_REGION: "NHS England region",
-    OrganisationType.OTHER_PUBLIC_BODY: "Police, fire and other public bodies",
-    OrganisationType.UNIVERSITY_RESEARCH: "University or research",
-    OrganisationType.OTHER: "Other",
-}
-
-
-class ProfessionalGroup(enum.StrEnum):
-    CLINICAL = "clinical"
-    NURSING = "nursing"
-    FINANCE = "finance"
-    SOCIAL_CARE = "social_care"
-    PUBLIC_HEALTH = "public_health"
-    OPERATIONS = "operations"
-    COMMUNICATIONS = "communications"
-    EXECUTIVE = "executive"
-    ELECTED_MEMBER = "elected_member"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return PROFESSIONAL_GROUP_LABELS[self]
-
-
-PROFESSIONAL_GROUP_LABELS = {
-    ProfessionalGroup.CLINICAL: "Clinical",
-    ProfessionalGroup.NURSING: "Nursing",
-    ProfessionalGroup.FINANCE: "Finance",
-    ProfessionalGroup.SOCIAL_CARE: "Social care",
-    ProfessionalGroup.PUBLIC_HEALTH: "Public health",
-    ProfessionalGroup.OPERATIONS: "Operations",
-    ProfessionalGroup.COMMUNICATIONS: "Communications",
-    ProfessionalGroup.EXECUTIVE: "Executive / board",
-    ProfessionalGroup.ELECTED_MEMBER: "Elected member",
-    ProfessionalGroup.OTHER: "Other",
-}
-
-
-class Channel(enum.StrEnum):
-    """How a briefing happens (and how a person prefers to be briefed)."""
-
-    MEETING = "meeting"
-    CALL = "call"
-    EMAIL = "email"
-    TEAMS = "teams"
-    LETTER = "letter"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return CHANNEL_LABELS[self]
-
-
-CHANNEL_LABELS = {
-    Channel.MEETING: "Meeting",
-    Channel.CALL: "Phone call",
-    Channel.EMAIL: "Email",
-    Channel.TEAMS: "Microsoft Teams",
-    Channel.LETTER: "Letter",
-    Channel.OTHER: "Other",
-}
 
 
 def _in(values: type[enum.StrEnum]) -> str:

@@ -9,7 +9,6 @@ Rows for requirements that no longer need reminding become cancelled. See
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -25,33 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.reminder_policy import ReminderKind
+from tracker.domain.vocabulary import ReminderStatus
 from tracker.models.base import Base, sql_in_list, utcnow
 from tracker.models.decision import BriefingRequirement, Decision
 from tracker.models.register import Person
 from tracker.models.user import User
-
-
-class ReminderStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    NEEDS_CHECK = "needs_check"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ReminderStatus.PENDING: "Waiting to send",
-    ReminderStatus.SENDING: "Sending",
-    ReminderStatus.SENT: "Sent",
-    ReminderStatus.FAILED: "Failed",
-    ReminderStatus.CANCELLED: "Cancelled",
-    ReminderStatus.NEEDS_CHECK: "Needs checking",
-}
 
 #: Kinds about a person rather than a requirement ("keep in touch", issue 7).
 KEEP_IN_TOUCH = "keep_in_touch"

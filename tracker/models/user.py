@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.domain.vocabulary import REMINDER_DELIVERY_LABELS, ROLE_LABELS, ReminderDelivery, Role  # noqa: F401
 from tracker.models.base import Base, utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    LEADER = "leader"
-    PA = "pa"
-    MANAGER = "manager"
-    VIEWER = "viewer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Admin",
-    Role.LEADER: "Leader",
-    Role.PA: "PA (executive assistant)",
-    Role.MANAGER: "Manager",
-    Role.VIEWER: "Viewer",
-}
-
-
-class ReminderDelivery(enum.StrEnum):
-    """How a user wants reminders: one email each, or one daily digest."""
-
-    INDIVIDUAL = "individual"
-    DIGEST = "digest"
-
-    @property
-    def label(self) -> str:
-        return REMINDER_DELIVERY_LABELS[self]
-
-
-REMINDER_DELIVERY_LABELS = {
-    ReminderDelivery.INDIVIDUAL: "Every reminder as its own email",
-    ReminderDelivery.DIGEST: "One daily digest at 8am on working days",
-}
 
 
 class User(Base):

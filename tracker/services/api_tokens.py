@@ -111,6 +111,13 @@ def authenticate(secret: str) -> ApiToken | None:
     return token
 
 
+def touch_by_id(token_id: int, now: datetime) -> None:
+    """`touch` again after the request's transaction was rolled back."""
+    token = db.session.get(ApiToken, token_id)
+    if token is not None:
+        touch(token, now)
+
+
 def touch(token: ApiToken, now: datetime) -> bool:
     """Record use, at most once per LAST_USED_RESOLUTION; True when a write happened.
 

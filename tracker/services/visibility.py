@@ -1,165 +1,294 @@
-"""Who may see and change which decision. Every decision query goes through here.
+"""Who may see and change which decision, applied. Every decision query goes through here.
 
-Public and internal decisions are visible to every signed-in user. Restricted and
-embargoed ones only to their owner, the owner's PAs, the decision team and admins;
-an embargoed decision whose lift time has passed counts as internal.
+The rule itself is `tracker.domain.visibility` (written once, as an expression over named
+facts). This module compiles it to SQL for queries (`decision_clause`, `visible_clause`),
+evaluates it for one loaded decision (`can_see`, `can_edit`), and offers the scoped loads
+every service uses to fetch a decision by id for an actor: `require_visible` raises
+`NotFound` for what the actor may not see, `require_editable` also `Forbidden` for what
+they may see but not change. A briefing about a decision someone may not see is as
+confidential as the decision (`briefing_visible_clause`, `hidden_briefing_ids`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, not_, or_, select, true
+from sqlalchemy.orm.interfaces import ORMOption
 
+from tracker.domain import visibility as rule
+from tracker.domain.errors import Forbidden, NotFound
+from tracker.domain.visibility import (
+    CONFIDENTIAL_SENSITIVITIES,
+    IN_CIRCLE,
+    IN_REPORTS,
+    MAY_EDIT,
+    MAY_SEE,
+    OPEN_SENSITIVITIES,
+    AllOf,
+    AnyOf,
+    DecisionFacts,
+    Fact,
+    Rule,
+)
+from tracker.domain.vocabulary import Role, Sensitivity
 from tracker.extensions import db
-from tracker.models import (
-    Decision,
-    Person,
-    Role,
-    Sensitivity,
-    User,
-    decision_team,
-    person_pa,
-    utcnow,
-)
+from tracker.models import Briefing, Decision, Person, briefing_decision, decision_team, utcnow
+from tracker.models import person_pa as person_pa_table
+from tracker.services.actor import Actor, Who, as_actor
 
-OPEN_SENSITIVITIES = (Sensitivity.PUBLIC.value, Sensitivity.INTERNAL.value)
-#: Every other sensitivity (the check constraint allows no more): only these can hide.
-CONFIDENTIAL_SENSITIVITIES = tuple(
-    s.value for s in Sensitivity if s.value not in OPEN_SENSITIVITIES
-)
+__all__ = [
+    "CONFIDENTIAL_SENSITIVITIES",
+    "OPEN_SENSITIVITIES",
+    "briefing_visible_clause",
+    "can_create",
+    "can_edit",
+    "can_report_surprise",
+    "can_see",
+    "can_see_briefing",
+    "can_waive",
+    "circle_person_ids",
+    "decision_clause",
+    "get_visible",
+    "hidden_briefing_ids",
+    "in_circle",
+    "is_confidential",
+    "report_clause",
+    "require_editable",
+    "require_visible",
+    "visible_clause",
+    "visible_clause_inline",
+]
 
-
-_CIRCLE_CACHE = "_circle_person_ids"
-
-
-def circle_person_ids(user: User) -> list[int]:
-    """The people this user acts as: their own Person record and the leaders they assist.
-
-    Several parts of one page ask (lists, counts, the header): within a request the
-    answer is kept in `flask.g` until the session next writes anything.
-    """
-    cache: dict[int, list[int]] | None = None
-    if has_request_context():
-        cache = g.setdefault(_CIRCLE_CACHE, {})
-        if user.id in cache:
-            return list(cache[user.id])
-    own = select(Person.id).where(Person.user_id == user.id)
-    assisted = select(person_pa.c.person_id).where(person_pa.c.user_id == user.id)
-    ids = list(db.session.scalars(own.union(assisted)))
-    if cache is not None:
-        cache[user.id] = ids
-    return list(ids)
+NOT_FOUND_MESSAGE = "There is no decision with this id."
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_circles(session: Session, _context: object) -> None:
-    """A flush may have changed who assists whom: ask the database again."""
-    if has_request_context():
-        g.pop(_CIRCLE_CACHE, None)
+def circle_person_ids(who: Who) -> list[int]:
+    """The people this actor acts as: their own Person record and the leaders they assist."""
+    return sorted(as_actor(who).circle_person_ids())
 
 
-def visible_clause(user: User | None, now: datetime | None = None) -> ColumnElement[bool]:
-    """A WHERE clause on Decision limiting rows to what `user` may see."""
+# --- the rule as SQL --------------------------------------------------------------------
+
+
+def _circle_sql(actor: Actor, inline: bool) -> ColumnElement[bool]:
+    user = actor.user
     if user is None:
         return false()
-    if user.role == Role.ADMIN.value:
-        return true()
-    now = now or utcnow()
-    people = circle_person_ids(user)
-    conditions: list[ColumnElement[bool]] = [
-        Decision.sensitivity.in_(OPEN_SENSITIVITIES),
-        and_(
-            Decision.sensitivity == Sensitivity.EMBARGOED.value,
-            Decision.embargo_lifts_at <= now,
-        ),
-        exists().where(
-            decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
-        ),
-    ]
-    if people:
-        conditions.append(Decision.owner_person_id.in_(people))
-    return or_(*conditions)
+    if inline:
+        # One statement (the header's unread count): the circle as a subquery.
+        own = select(Person.id).where(Person.user_id == user.id)
+        if user.role != Role.PA.value:
+            return Decision.owner_person_id.in_(own)
+        assisted = select(person_pa_table.c.person_id).where(person_pa_table.c.user_id == user.id)
+        return Decision.owner_person_id.in_(own.union(assisted))
+    people = actor.circle_person_ids()
+    return Decision.owner_person_id.in_(sorted(people)) if people else false()
 
 
-def visible_clause_inline(user: User, now: datetime | None = None) -> ColumnElement[bool]:
-    """`visible_clause` as one SQL expression, the user's circle as a subquery.
+def _fact_sql(name: Fact, actor: Actor, now: datetime, inline: bool) -> ColumnElement[bool]:
+    user = actor.user
+    match name:
+        case Fact.VIEWER_IS_ADMIN:
+            return true() if user is not None and user.role == Role.ADMIN.value else false()
+        case Fact.VIEWER_EDITS:
+            return true() if user is not None and user.role in rule.EDITOR_ROLES else false()
+        case Fact.VIEWER_REPORTS_ON_ALL:
+            reports = user is not None and user.role in rule.REPORTS_ON_ALL_ROLES
+            return true() if reports else false()
+        case Fact.OPEN:
+            return Decision.sensitivity.in_(sorted(OPEN_SENSITIVITIES))
+        case Fact.EMBARGO_LIFTED:
+            # IS NOT NULL keeps the clause free of NULLs, so NOT(...) of it is safe too.
+            return and_(
+                Decision.sensitivity == Sensitivity.EMBARGOED.value,
+                Decision.embargo_lifts_at.is_not(None),
+                Decision.embargo_lifts_at <= now,
+            )
+        case Fact.OWNER_IN_CIRCLE:
+            return _circle_sql(actor, inline)
+        case Fact.ON_TEAM:
+            if user is None:
+                return false()
+            return exists().where(
+                decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
+            )
+    raise ValueError(f"unknown fact {name!r}")  # pragma: no cover - the enum is closed
 
-    For queries that must stay a single statement (the header's unread count).
-    """
-    if user.role == Role.ADMIN.value:
-        return true()
-    now = now or utcnow()
-    own = select(Person.id).where(Person.user_id == user.id)
-    assisted = select(person_pa.c.person_id).where(person_pa.c.user_id == user.id)
-    return or_(
-        Decision.sensitivity.in_(OPEN_SENSITIVITIES),
-        and_(
-            Decision.sensitivity == Sensitivity.EMBARGOED.value,
-            Decision.embargo_lifts_at <= now,
-        ),
-        exists().where(
-            decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
-        ),
-        Decision.owner_person_id.in_(own.union(assisted)),
+
+def _compile(rule_: Rule, actor: Actor, now: datetime, inline: bool) -> ColumnElement[bool]:
+    # and_/or_ short-circuit the true()/false() of the viewer's own facts, so an admin's
+    # clause is plain TRUE and a viewer's carries only the branches that can hold.
+    if isinstance(rule_, AnyOf):
+        return or_(*(_compile(term, actor, now, inline) for term in rule_.terms))
+    if isinstance(rule_, AllOf):
+        return and_(*(_compile(term, actor, now, inline) for term in rule_.terms))
+    return _fact_sql(rule_, actor, now, inline)
+
+
+def decision_clause(
+    rule_: Rule, who: Who | None, now: datetime | None = None, *, inline: bool = False
+) -> ColumnElement[bool]:
+    """A WHERE clause on Decision: the rows for which `rule_` holds for this actor."""
+    actor = as_actor(who)
+    if not actor.is_signed_in:
+        return false()
+    return _compile(rule_, actor, now or utcnow(), inline)
+
+
+def visible_clause(who: Who | None, now: datetime | None = None) -> ColumnElement[bool]:
+    """A WHERE clause on Decision limiting rows to what the actor may see."""
+    return decision_clause(MAY_SEE, who, now)
+
+
+def visible_clause_inline(who: Who, now: datetime | None = None) -> ColumnElement[bool]:
+    """`visible_clause` as one SQL expression, the actor's circle as a subquery."""
+    return decision_clause(MAY_SEE, who, now, inline=True)
+
+
+def report_clause(who: Who, now: datetime | None = None) -> ColumnElement[bool]:
+    """The decisions the actor's reports cover (every visible one for admins and managers,
+    otherwise those of their own circle)."""
+    return decision_clause(IN_REPORTS, who, now)
+
+
+def circle_clause(who: Who) -> ColumnElement[bool]:
+    """Decisions of the actor's circle: owned by them or a leader they assist, or on
+    whose team they are."""
+    return decision_clause(IN_CIRCLE, who)
+
+
+# --- the rule for one decision ---------------------------------------------------------
+
+
+def facts_of(decision: Decision) -> DecisionFacts:
+    return DecisionFacts(
+        sensitivity=decision.sensitivity,
+        embargo_lifts_at=decision.embargo_lifts_at,
+        owner_person_id=decision.owner_person_id,
+        team_user_ids=frozenset(member.id for member in decision.team),
     )
+
+
+def holds(rule_: Rule, who: Who | None, decision: Decision, now: datetime | None = None) -> bool:
+    actor = as_actor(who)
+    return rule.evaluate(rule_, facts_of(decision), actor.viewer_facts(), now or utcnow())
 
 
 def is_confidential(decision: Decision, now: datetime | None = None) -> bool:
     """Restricted, or embargoed and not yet lifted."""
-    if decision.sensitivity == Sensitivity.RESTRICTED.value:
-        return True
-    if decision.sensitivity == Sensitivity.EMBARGOED.value:
-        lifts = decision.embargo_lifts_at
-        return lifts is None or lifts > (now or utcnow())
-    return False
+    return rule.is_confidential(decision.sensitivity, decision.embargo_lifts_at, now or utcnow())
 
 
-def in_circle(user: User, decision: Decision) -> bool:
+def in_circle(who: Who, decision: Decision) -> bool:
     """Owner, owner's PA or decision team member."""
-    owner = decision.owner
-    if owner.user_id == user.id:
-        return True
-    if any(pa.id == user.id for pa in owner.pas):
-        return True
-    return any(member.id == user.id for member in decision.team)
+    return holds(IN_CIRCLE, who, decision)
 
 
-def can_see(user: User | None, decision: Decision, now: datetime | None = None) -> bool:
-    if user is None or not user.is_active:
-        return False
-    if user.role == Role.ADMIN.value or not is_confidential(decision, now):
-        return True
-    return in_circle(user, decision)
+def can_see(who: Who | None, decision: Decision, now: datetime | None = None) -> bool:
+    return holds(MAY_SEE, who, decision, now)
 
 
-def can_edit(user: User | None, decision: Decision) -> bool:
+def can_edit(who: Who | None, decision: Decision) -> bool:
     """Admins; leaders and PAs who own, assist the owner or are on the decision team."""
-    if user is None or not user.is_active:
-        return False
-    if user.role == Role.ADMIN.value:
-        return True
-    if user.role not in (Role.LEADER.value, Role.PA.value):
-        return False
-    return in_circle(user, decision)
+    return holds(MAY_EDIT, who, decision)
 
 
-def can_create(user: User | None) -> bool:
-    return user is not None and user.role in (Role.ADMIN.value, Role.LEADER.value, Role.PA.value)
+def can_create(who: Who | None) -> bool:
+    return as_actor(who).has_role(Role.ADMIN, Role.LEADER, Role.PA)
 
 
-def can_waive(user: User | None) -> bool:
-    return user is not None and user.role in (Role.ADMIN.value, Role.MANAGER.value)
+def can_waive(who: Who | None) -> bool:
+    return as_actor(who).has_role(Role.ADMIN, Role.MANAGER)
 
 
-def can_report_surprise(user: User | None, decision: Decision) -> bool:
-    return can_waive(user) or can_edit(user, decision)
+def can_report_surprise(who: Who | None, decision: Decision) -> bool:
+    return can_waive(who) or can_edit(who, decision)
 
 
-def get_visible(user: User, decision_id: int) -> Decision | None:
-    """The decision if `user` may see it; None otherwise (the caller answers 404)."""
+# --- scoped loads ------------------------------------------------------------------------
+
+
+def get_visible(
+    who: Who | None, decision_id: int, options: Sequence[ORMOption] = ()
+) -> Decision | None:
+    """The decision if the actor may see it; None otherwise."""
     return db.session.scalar(
-        select(Decision).where(Decision.id == decision_id, visible_clause(user))
+        select(Decision).where(Decision.id == decision_id, visible_clause(who)).options(*options)
     )
+
+
+def require_visible(
+    who: Who | None, decision_id: int, options: Sequence[ORMOption] = ()
+) -> Decision:
+    """The decision if the actor may see it; `NotFound` otherwise (also when it exists)."""
+    decision = get_visible(who, decision_id, options)
+    if decision is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return decision
+
+
+def require_editable(
+    who: Who | None, decision_id: int, options: Sequence[ORMOption] = ()
+) -> Decision:
+    """The decision if the actor may change it; `NotFound` if they may not see it,
+    `Forbidden` if they may see but not change it."""
+    decision = require_visible(who, decision_id, options)
+    ensure_editable(who, decision)
+    return decision
+
+
+def ensure_editable(who: Who | None, decision: Decision) -> None:
+    if not can_edit(who, decision):
+        raise Forbidden(
+            "Only the decision's owner, their PAs, the decision team and admins can change it."
+        )
+
+
+def ensure_visible(who: Who | None, decision: Decision) -> None:
+    if not can_see(who, decision):
+        raise NotFound(NOT_FOUND_MESSAGE)
+
+
+# --- briefings: as confidential as the decisions they covered ---------------------------
+
+
+def hidden_decision_ids(who: Who, now: datetime | None = None) -> Select[tuple[int]]:
+    """Ids of confidential decisions the actor may not see.
+
+    Only restricted and embargoed decisions can be hidden: start from those (an index on
+    sensitivity); CASE turns anything but a clear "visible" into "hidden".
+    """
+    return select(Decision.id).where(
+        Decision.sensitivity.in_(sorted(CONFIDENTIAL_SENSITIVITIES)),
+        case((visible_clause(who, now), 0), else_=1) == 1,
+    )
+
+
+def hidden_briefing_ids(who: Who, now: datetime | None = None) -> Select[tuple[int]]:
+    """Ids of briefings about a decision the actor may not see."""
+    return select(briefing_decision.c.briefing_id).where(
+        briefing_decision.c.decision_id.in_(hidden_decision_ids(who, now))
+    )
+
+
+def briefing_visible_clause(who: Who, now: datetime | None = None) -> ColumnElement[bool]:
+    """True for briefings every decision of which the actor may see (or that have none).
+
+    NOT EXISTS a linked decision that is not visible, checked per briefing through the
+    primary key.
+    """
+    visible = visible_clause(who, now)
+    hidden = case((visible, 0), else_=1) == 1
+    return not_(
+        exists().where(
+            briefing_decision.c.briefing_id == Briefing.id,
+            Decision.id == briefing_decision.c.decision_id,
+            hidden,
+        )
+    )
+
+
+def can_see_briefing(who: Who, briefing: Briefing, now: datetime | None = None) -> bool:
+    return all(can_see(who, decision, now) for decision in briefing.decisions)

@@ -36,6 +36,7 @@ def register_web(app: Flask) -> None:
         people,
         permissions,
         stakeholders,
+        transaction,
     )
 
     login_manager.login_view = "auth.sign_in"
@@ -66,6 +67,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(stakeholders.bp)
     app.register_blueprint(calendar_feed.bp)
     errors.init_app(app)
+    transaction.init_app(app)
     nhs.init_app(app)
     formatting.init_app(app)
     app.jinja_env.globals.update(

@@ -20,7 +20,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from tracker.api import errors as api_errors
-from tracker.extensions import db
+from tracker.domain.errors import Forbidden, InvalidInput, NotFound
+from tracker.services import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,36 @@ def handle_csrf_error(error: CSRFError) -> Response:
         if response.status_code < 300:
             response.status_code = 400
             return response
-        db.session.rollback()
+        unit_of_work.rollback()
+    return render_error(400)
+
+
+def handle_not_found(error: NotFound) -> Response:
+    """A service found nothing the actor may see: the same 404 as a missing page."""
+    if api_errors.is_api_request():
+        return api_errors.error_response(404, message=error.message or None)
+    return render_error(404)
+
+
+def handle_forbidden(error: Forbidden) -> Response:
+    if api_errors.is_api_request():
+        return api_errors.error_response(403, message=error.message or None)
+    return render_error(403)
+
+
+def handle_invalid_input(error: InvalidInput) -> Response:
+    """A refusal no form caught. The API names the field; a page can only say 400."""
+    if api_errors.is_api_request():
+        field = error.field or "body"
+        return api_errors.error_response(
+            422, message=error.message, fields={field: [error.message]}
+        )
     return render_error(400)
 
 
 def handle_server_error(error: Exception) -> Response:
-    db.session.rollback()
+    # The page's layout reads the database: it needs a session that is usable again.
+    unit_of_work.rollback()
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, HTTPException):
         current_app.logger.exception("Unhandled error", exc_info=original)
@@ -124,6 +149,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(NotFound, handle_not_found)
+    app.register_error_handler(Forbidden, handle_forbidden)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
 
     if not event.contains(FlaskSession, "before_commit", refuse_commit_after_csrf_failure):
         event.listen(FlaskSession, "before_commit", refuse_commit_after_csrf_failure)

@@ -16,6 +16,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 from marshmallow.validate import Length, OneOf, Range
 
 from tracker.domain import registers as rules
+from tracker.domain.brief_by import MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.domain.outcomes import DecisionState, Outcome
 from tracker.models import (
     Channel,
@@ -32,6 +33,8 @@ MAX_ID = 2_147_483_647  # PostgreSQL integer: larger ids cannot exist, so they a
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 200
 MAX_PAGE = 1_000_000
+
+LEAD_TIME_RANGE = Range(MIN_LEAD_TIME, MAX_LEAD_TIME)
 
 
 def _values(enum_type: Any) -> list[str]:
@@ -392,7 +395,7 @@ class DecisionSchema(Schema):
 class PartnerInputSchema(StrictSchema):
     person_id = Id(required=True)
     reason = Text(allow_none=True, validate=Length(max=1000))
-    lead_time_override = StrictInteger(allow_none=True, validate=Range(1, 60))
+    lead_time_override = StrictInteger(allow_none=True, validate=LEAD_TIME_RANGE)
 
 
 class PartnersInputSchema(StrictSchema):
@@ -411,7 +414,7 @@ class DecisionWriteSchema(StrictSchema):
     sensitivity = Choice(_values(Sensitivity))
     embargo_lifts_at = Instant(allow_none=True)
     status = Choice(_values(DecisionStatus))
-    lead_time = StrictInteger(validate=Range(1, 60))
+    lead_time = StrictInteger(validate=LEAD_TIME_RANGE)
     team_user_ids = fields.List(Id(), validate=Length(max=100))
 
     @validates_schema
@@ -428,7 +431,7 @@ class DecisionCreateSchema(DecisionWriteSchema):
         metadata={"description": "Defaults to your own person record, or the leader you assist"}
     )
     lead_time = StrictInteger(
-        validate=Range(1, 60),
+        validate=LEAD_TIME_RANGE,
         metadata={"description": "Defaults to the lead-time policy for the kind"},
     )
     partners = fields.List(

@@ -22,10 +22,14 @@ MAX_LEAD_TIME = 60
 DEFAULT_LEAD_TIME = 5
 #: The lead time of an "update" requirement when a decision moves (issue 4).
 UPDATE_LEAD_TIME = 1
+#: What a form or the API says when a lead time is out of range.
+LEAD_TIME_RANGE_MESSAGE = (
+    f"Lead time must be a whole number of working days from {MIN_LEAD_TIME} to {MAX_LEAD_TIME}"
+)
 
 
 def validate_lead_time(lead_time: int) -> int:
-    """Return `lead_time` if it is a whole number of working days in 1..60, else raise.
+    """Return `lead_time` if it is a whole number of working days in range, else raise.
 
     Forms and services call this too, so the message is written for people.
     """

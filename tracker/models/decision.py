@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.brief_by import MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.domain.statuses import DecisionStatus, RequirementStatus
 from tracker.domain.vocabulary import (  # noqa: F401
     DECISION_KIND_LABELS,
@@ -40,13 +41,17 @@ decision_team = Table(
 )
 
 
+#: The CHECK constraints' range (the same numbers as the forms and the API).
+LEAD_TIMES = f"{MIN_LEAD_TIME} AND {MAX_LEAD_TIME}"
+
+
 class Decision(Base):
     __tablename__ = "decision"
     __table_args__ = (
         CheckConstraint(f"kind IN ({sql_in_list(DecisionKind)})", name="kind_valid"),
         CheckConstraint(f"sensitivity IN ({sql_in_list(Sensitivity)})", name="sensitivity_valid"),
         CheckConstraint(f"status IN ({sql_in_list(DecisionStatus)})", name="status_valid"),
-        CheckConstraint("lead_time BETWEEN 1 AND 60", name="lead_time_range"),
+        CheckConstraint(f"lead_time BETWEEN {LEAD_TIMES}", name="lead_time_range"),
         CheckConstraint(
             "sensitivity <> 'embargoed' OR embargo_lifts_at IS NOT NULL",
             name="embargo_has_lift_time",
@@ -118,7 +123,7 @@ class BriefingRequirement(Base):
         UniqueConstraint("decision_id", "person_id", "update_round", name="uq_requirement_round"),
         CheckConstraint(f"status IN ({sql_in_list(RequirementStatus)})", name="status_valid"),
         CheckConstraint(
-            "lead_time_override IS NULL OR lead_time_override BETWEEN 1 AND 60",
+            f"lead_time_override IS NULL OR lead_time_override BETWEEN {LEAD_TIMES}",
             name="lead_time_override_range",
         ),
         # The pages and the reminder sweep look for pending requirements by brief-by date.

@@ -7,12 +7,17 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.domain.brief_by import MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.models.base import Base, utcnow
 
 
 class LeadTimePolicy(Base):
     __tablename__ = "lead_time_policy"
-    __table_args__ = (CheckConstraint("working_days BETWEEN 1 AND 60", name="working_days_range"),)
+    __table_args__ = (
+        CheckConstraint(
+            f"working_days BETWEEN {MIN_LEAD_TIME} AND {MAX_LEAD_TIME}", name="working_days_range"
+        ),
+    )
 
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     working_days: Mapped[int]

@@ -10,7 +10,15 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.brief_by import brief_by_date, event_local_date, update_brief_by
+from tracker.domain.brief_by import (
+    DEFAULT_LEAD_TIME,
+    LEAD_TIME_RANGE_MESSAGE,
+    MAX_LEAD_TIME,
+    MIN_LEAD_TIME,
+    brief_by_date,
+    event_local_date,
+    update_brief_by,
+)
 from tracker.extensions import db
 from tracker.models import (
     BriefingRequirement,
@@ -29,8 +37,6 @@ from tracker.models import (
 )
 from tracker.services import audit, calendar, reminders, visibility
 from tracker.services.paging import Page, paginate
-
-DEFAULT_LEAD_TIME = 5
 
 DECISION_FIELDS = (
     "title",
@@ -182,8 +188,8 @@ def _apply(decision: Decision, data: DecisionInput) -> None:
 
 
 def _validate(data: DecisionInput) -> None:
-    if not 1 <= data.lead_time <= 60:
-        raise DecisionError("Lead time must be between 1 and 60 working days", "lead_time")
+    if not MIN_LEAD_TIME <= data.lead_time <= MAX_LEAD_TIME:
+        raise DecisionError(LEAD_TIME_RANGE_MESSAGE, "lead_time")
     if data.sensitivity == Sensitivity.EMBARGOED.value:
         if data.embargo_lifts_at is None:
             raise DecisionError("Enter when the embargo lifts", "embargo_lifts_at")

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from tracker.domain.brief_by import LEAD_TIME_RANGE_MESSAGE, MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.extensions import db
 from tracker.models import DECISION_KIND_LABELS, ClosureDay, DecisionKind, Role
 from tracker.services import calendar, decisions
@@ -25,7 +26,7 @@ def _lead_time_form_class() -> type[NhsForm]:
             DECISION_KIND_LABELS[kind],
             validators=[
                 InputRequired(f"Enter the lead time for {DECISION_KIND_LABELS[kind].lower()}"),
-                NumberRange(1, 60, "Lead time must be a whole number of working days from 1 to 60"),
+                NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
             ],
         )
         for kind in DecisionKind

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.domain.brief_by import LEAD_TIME_RANGE_MESSAGE, MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.domain.localtime import local_to_utc
 from tracker.models import (
     DECISION_KIND_LABELS,
@@ -105,7 +106,7 @@ class DecisionForm(NhsForm):
         "Lead time in working days",
         validators=[
             Optional(),
-            NumberRange(1, 60, "Lead time must be a whole number of working days from 1 to 60"),
+            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
         ],
     )
     team_user_ids = CheckboxesField(
@@ -183,7 +184,7 @@ class PartnersForm(NhsForm):
         description="Leave blank to use the decision’s lead time.",
         validators=[
             Optional(),
-            NumberRange(1, 60, "Lead time must be a whole number of working days from 1 to 60"),
+            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
         ],
     )
 
@@ -202,7 +203,7 @@ class RequirementForm(NhsForm):
         description="Leave blank to use the decision’s lead time.",
         validators=[
             Optional(),
-            NumberRange(1, 60, "Lead time must be a whole number of working days from 1 to 60"),
+            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
         ],
     )
 

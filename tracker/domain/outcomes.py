@@ -11,36 +11,30 @@ with labels that read well without colour.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.domain.labelled import LabelledEnum
 from tracker.domain.localtime import london_date, require_aware, require_date
 from tracker.domain.statuses import RequirementStatus
 
 
-class Outcome(enum.StrEnum):
+class Outcome(LabelledEnum):
     """The outcome of one briefing requirement."""
 
-    ON_TIME = "on_time"
-    LATE = "late"
-    SAME_DAY = "same_day"
-    AFTER_EVENT = "after_event"
-    NOT_BRIEFED = "not_briefed"
-    NOT_REQUIRED = "not_required"
-    WAIVED = "waived"
-    PENDING = "pending"
-
-    @property
-    def label(self) -> str:
-        """Short words for a tag or table cell."""
-        return _OUTCOME_TEXT[self][0]
-
-    @property
-    def description(self) -> str:
-        """One sentence saying what the outcome means."""
-        return _OUTCOME_TEXT[self][1]
+    ON_TIME = "on_time", "On time", "Briefed on or before the brief-by date."
+    LATE = "late", "Late", "Briefed after the brief-by date, before the day of the event."
+    SAME_DAY = "same_day", "Same day", "Briefed on the day of the event, before it happened."
+    AFTER_EVENT = "after_event", "After the event", "Briefed only once the event had happened."
+    NOT_BRIEFED = "not_briefed", "Not briefed", "The event happened and they were never briefed."
+    NOT_REQUIRED = "not_required", "Not required", "A briefing was judged not to be needed."
+    WAIVED = "waived", "Waived", "An admin or manager waived the briefing, with a reason."
+    PENDING = (
+        "pending",
+        "Not briefed yet",
+        "The event has not happened and they are still to brief.",
+    )
 
     @property
     def is_final(self) -> bool:
@@ -67,16 +61,6 @@ class Outcome(enum.StrEnum):
         return _SEVERITY.get(self)
 
 
-_OUTCOME_TEXT: dict[Outcome, tuple[str, str]] = {
-    Outcome.ON_TIME: ("On time", "Briefed on or before the brief-by date."),
-    Outcome.LATE: ("Late", "Briefed after the brief-by date, before the day of the event."),
-    Outcome.SAME_DAY: ("Same day", "Briefed on the day of the event, before it happened."),
-    Outcome.AFTER_EVENT: ("After the event", "Briefed only once the event had happened."),
-    Outcome.NOT_BRIEFED: ("Not briefed", "The event happened and they were never briefed."),
-    Outcome.NOT_REQUIRED: ("Not required", "A briefing was judged not to be needed."),
-    Outcome.WAIVED: ("Waived", "An admin or manager waived the briefing, with a reason."),
-    Outcome.PENDING: ("Not briefed yet", "The event has not happened and they are still to brief."),
-}
 _NO_SURPRISE = frozenset({Outcome.ON_TIME, Outcome.NOT_REQUIRED, Outcome.WAIVED})
 _SURPRISE = frozenset({Outcome.LATE, Outcome.SAME_DAY, Outcome.AFTER_EVENT, Outcome.NOT_BRIEFED})
 _SEVERITY = {
@@ -167,7 +151,7 @@ def decision_achieved_no_surprises(outcomes: Iterable[Outcome]) -> bool | None:
     return True
 
 
-class DecisionState(enum.StrEnum):
+class DecisionState(LabelledEnum):
     """Where a decision stands on "no surprises", most serious first.
 
     - SURPRISES: at least one partner was (or will certainly be, because the event has
@@ -180,45 +164,31 @@ class DecisionState(enum.StrEnum):
     - NO_PARTNERS: no affected partners are recorded, so there is nothing to judge.
     """
 
-    SURPRISES = "surprises"
-    AT_RISK = "at_risk"
-    ON_TRACK = "on_track"
-    NO_SURPRISES = "no_surprises"
-    NO_PARTNERS = "no_partners"
-
-    @property
-    def label(self) -> str:
-        """Short words for a tag: they carry the meaning without relying on colour."""
-        return _STATE_TEXT[self][0]
-
-    @property
-    def description(self) -> str:
-        """One sentence for the decision page."""
-        return _STATE_TEXT[self][1]
-
-
-_STATE_TEXT: dict[DecisionState, tuple[str, str]] = {
-    DecisionState.SURPRISES: (
+    SURPRISES = (
+        "surprises",
         "Surprises: not everyone briefed in time",
         "At least one partner was briefed late, on the day, after the event, or not at all.",
-    ),
-    DecisionState.AT_RISK: (
+    )
+    AT_RISK = (
+        "at_risk",
         "At risk: briefing overdue",
         "A brief-by date has passed and that partner is still to be briefed.",
-    ),
-    DecisionState.ON_TRACK: (
+    )
+    ON_TRACK = (
+        "on_track",
         "On track: briefings still to do",
         "Some partners are still to be briefed; none of their brief-by dates has passed.",
-    ),
-    DecisionState.NO_SURPRISES: (
+    )
+    NO_SURPRISES = (
+        "no_surprises",
         "No surprises: everyone briefed in time",
         "Every partner was briefed on time, or their briefing was not required or waived.",
-    ),
-    DecisionState.NO_PARTNERS: (
+    )
+    NO_PARTNERS = (
+        "no_partners",
         "No affected partners recorded",
         "Add the partners this affects to work out who must be briefed by when.",
-    ),
-}
+    )
 
 
 @dataclass(frozen=True, slots=True)

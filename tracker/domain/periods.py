@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.domain.labelled import LabelledEnum
 from tracker.domain.localtime import require_date
 
 
-class PeriodKind(enum.StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-    CUSTOM = "custom"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    PeriodKind.MONTH: "This month",
-    PeriodKind.QUARTER: "This quarter",
-    PeriodKind.YEAR: "This year",
-    PeriodKind.CUSTOM: "Choose dates",
-}
+class PeriodKind(LabelledEnum):
+    MONTH = "month", "This month"
+    QUARTER = "quarter", "This quarter"
+    YEAR = "year", "This year"
+    CUSTOM = "custom", "Choose dates"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,36 +8,22 @@ closely" beside the people who really need a leader's time.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from tracker.domain.labelled import LabelledEnum
 
 SCORES = (1, 2, 3, 4, 5)
 HIGH_FROM = 4
 
 
-class Quadrant(enum.StrEnum):
-    MANAGE_CLOSELY = "manage_closely"
-    KEEP_SATISFIED = "keep_satisfied"
-    KEEP_INFORMED = "keep_informed"
-    MONITOR = "monitor"
+class Quadrant(LabelledEnum):
+    MANAGE_CLOSELY = "manage_closely", "Manage closely", "High influence and high interest."
+    KEEP_SATISFIED = "keep_satisfied", "Keep satisfied", "High influence, lower interest."
+    KEEP_INFORMED = "keep_informed", "Keep informed", "Lower influence, high interest."
+    MONITOR = "monitor", "Monitor", "Lower influence and lower interest."
 
-    @property
-    def label(self) -> str:
-        return _LABELS[self][0]
-
-    @property
-    def description(self) -> str:
-        return _LABELS[self][1]
-
-
-_LABELS = {
-    Quadrant.MANAGE_CLOSELY: ("Manage closely", "High influence and high interest."),
-    Quadrant.KEEP_SATISFIED: ("Keep satisfied", "High influence, lower interest."),
-    Quadrant.KEEP_INFORMED: ("Keep informed", "Lower influence, high interest."),
-    Quadrant.MONITOR: ("Monitor", "Lower influence and lower interest."),
-}
 
 #: The order quadrants are listed in: most attention first.
 QUADRANT_ORDER = (

@@ -6,48 +6,23 @@ import the database layer; the models store the string values.
 
 from __future__ import annotations
 
-import enum
+from tracker.domain.labelled import LabelledEnum
 
 
-class DecisionStatus(enum.StrEnum):
+class DecisionStatus(LabelledEnum):
     """Where a decision, meeting or announcement is in its life."""
 
-    DRAFT = "draft"
-    PLANNED = "planned"
-    HELD = "held"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return _DECISION_STATUS_LABELS[self]
+    DRAFT = "draft", "Draft"
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
-_DECISION_STATUS_LABELS = {
-    DecisionStatus.DRAFT: "Draft",
-    DecisionStatus.PLANNED: "Planned",
-    DecisionStatus.HELD: "Held",
-    DecisionStatus.POSTPONED: "Postponed",
-    DecisionStatus.CANCELLED: "Cancelled",
-}
-
-
-class RequirementStatus(enum.StrEnum):
+class RequirementStatus(LabelledEnum):
     """Whether an affected partner still needs briefing about a decision."""
 
-    PENDING = "pending"
-    BRIEFED = "briefed"
-    NOT_REQUIRED = "not_required"
-    WAIVED = "waived"
-
-    @property
-    def label(self) -> str:
-        return _REQUIREMENT_STATUS_LABELS[self]
-
-
-_REQUIREMENT_STATUS_LABELS = {
-    RequirementStatus.PENDING: "To brief",
-    RequirementStatus.BRIEFED: "Briefed",
-    RequirementStatus.NOT_REQUIRED: "Not required",
-    RequirementStatus.WAIVED: "Waived",
-}
+    PENDING = "pending", "To brief"
+    BRIEFED = "briefed", "Briefed"
+    NOT_REQUIRED = "not_required", "Not required"
+    WAIVED = "waived", "Waived"

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tracker.domain.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import ApiToken, User, utcnow
 from tracker.services import audit
@@ -24,10 +25,8 @@ NAME_MAX = 100
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class TokenError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class TokenError(InvalidInput):
+    """A token change the rules refuse."""
 
 
 def hash_secret(secret: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, case, select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import (
     Briefing,
@@ -36,10 +37,8 @@ BRIEFING_FIELDS = (
 )
 
 
-class BriefingError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class BriefingError(InvalidInput):
+    """A briefing the rules refuse; `field` names the form field at fault."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import g, has_app_context
 from sqlalchemy import select
 
+from tracker.domain.errors import InvalidInput
 from tracker.domain.localtime import london_date
 from tracker.domain.working_days import WorkingCalendar
 from tracker.extensions import db
@@ -42,10 +43,8 @@ def closure_days(from_day: date | None = None) -> list[ClosureDay]:
     return list(db.session.scalars(query))
 
 
-class ClosureDayError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ClosureDayError(InvalidInput):
+    """A closure day the rules refuse."""
 
 
 def add_closure_day(actor: User, day: date, reason: str) -> ClosureDay:

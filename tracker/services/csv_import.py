@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from tracker.domain.csv_rows import CsvFileError, Table, read_table
+from tracker.domain.errors import InvalidInput
 from tracker.domain.register_csv import (
     ORGANISATION_COLUMNS,
     PEOPLE_COLUMNS,
@@ -57,7 +58,7 @@ _HEADERS = {column.key: column.header for column in (*ORGANISATION_COLUMNS, *PEO
 _HEADERS["organisation_id"] = "Organisation"
 
 
-class ImportRefused(ValueError):
+class ImportRefused(InvalidInput):
     """apply_plan was given a plan with problems (and was not told to skip them)."""
 
 

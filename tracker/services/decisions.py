@@ -19,6 +19,7 @@ from tracker.domain.brief_by import (
     event_local_date,
     update_brief_by,
 )
+from tracker.domain.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import (
     BriefingRequirement,
@@ -53,10 +54,8 @@ DECISION_FIELDS = (
 )
 
 
-class DecisionError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class DecisionError(InvalidInput):
+    """A decision change the rules refuse; `field` names the form field at fault."""
 
 
 @dataclass

@@ -7,21 +7,18 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
+from tracker.domain.errors import Conflict, InvalidInput
 from tracker.domain.registers import name_key
 from tracker.extensions import db
 from tracker.models import ORGANISATION_TYPE_LABELS, Organisation, Person
 from tracker.services.paging import PER_PAGE, Page, clamp_page, count, paginate
 
 
-class RegisterError(ValueError):
+class RegisterError(InvalidInput):
     """A change the register rules refuse; `field` names the form field at fault."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
-
-class DuplicateError(RegisterError):
+class DuplicateError(RegisterError, Conflict):
     """The record would clash with `existing`; the message is shown with a link to it."""
 
     def __init__(self, message: str, field: str, existing: Organisation | Person) -> None:

@@ -48,6 +48,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.errors import InvalidInput
 from tracker.domain.keep_in_touch import reminder_day
 from tracker.domain.localtime import london_date
 from tracker.domain.reminder_policy import (
@@ -965,8 +966,8 @@ def needing_attention() -> list[Reminder]:
     )
 
 
-class OutboxError(ValueError):
-    pass
+class OutboxError(InvalidInput):
+    """An outbox action that does not fit the reminder's state."""
 
 
 def get_for_admin(reminder_id: int) -> Reminder | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from tracker.domain.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import ReminderDelivery, Role, User, utcnow
 from tracker.security.passwords import (
@@ -16,12 +17,8 @@ from tracker.security.passwords import (
 )
 
 
-class UserError(ValueError):
+class UserError(InvalidInput):
     """A change to users that the rules refuse; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def normalise_email(email: str) -> str:

@@ -117,10 +117,23 @@ class Actor:
 Who = User | Actor
 
 
+_ACTORS = "tracker_actors"
+
+
 def as_actor(who: Who | None) -> Actor:
+    """The actor for `who`. A plain user gets the same Actor for as long as the session
+    lives, so what it looked up once (its circle, its systems) serves every call."""
     if who is None:
         return Actor(user=None)
-    return Actor.of(who)
+    if isinstance(who, Actor):
+        return who
+    user = getattr(who, "_get_current_object", lambda: who)()
+    actors: dict[int, Actor] = db.session.info.setdefault(_ACTORS, {})
+    actor = actors.get(id(user))
+    if actor is None or actor.user is not user:
+        actor = Actor.of(user)
+        actors[id(user)] = actor
+    return actor
 
 
 def _generation(session: Session) -> int:

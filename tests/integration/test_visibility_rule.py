@@ -179,3 +179,37 @@ def test_a_pa_demoted_to_viewer_no_longer_sees_the_leaders_restricted_decision(a
         db.session.commit()
         assert not visibility.can_see(Actor.of(pa), decision, NOW)
         assert visibility.get_visible(pa, decision.id) is None
+
+
+def test_briefing_clause_means_the_same_inside_a_query_that_joins_decisions(app):
+    """A briefing about a public and a restricted decision stays hidden from someone
+    outside the circle even when the query joins the briefing to the public decision."""
+    from tracker.models import Briefing, briefing_decision
+
+    with app.app_context():
+        org = f.organisation()
+        owner_user = User(email="o@example.org", display_name="O", role="leader", password_hash="x")
+        other = User(email="x@example.org", display_name="X", role="leader", password_hash="x")
+        db.session.add_all([owner_user, other])
+        db.session.flush()
+        owner = f.person(org, "Owner", user=owner_user)
+        public = f.decision(owner, event_at=NOW + timedelta(days=3), sensitivity="public")
+        secret = f.decision(owner, event_at=NOW + timedelta(days=3), sensitivity="restricted")
+        briefing = f.briefing([owner], occurred_at=NOW, decisions=[public, secret])
+        db.session.commit()
+        joined = (
+            select(Briefing.id)
+            .join(briefing_decision, briefing_decision.c.briefing_id == Briefing.id)
+            .join(Decision, Decision.id == briefing_decision.c.decision_id)
+        )
+        for who, expected in ((other, set()), (owner_user, {briefing.id})):
+            for statement in (
+                joined.where(Decision.id == public.id),
+                select(Briefing.id),
+            ):
+                found = set(
+                    db.session.scalars(
+                        statement.where(visibility.briefing_visible_clause(who, NOW))
+                    )
+                )
+                assert found == expected, (who.email, str(statement))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true
 from sqlalchemy.orm.interfaces import ORMOption
 
 from tracker.domain import visibility as rule
@@ -258,36 +258,36 @@ def hidden_decision_ids(who: Who, now: datetime | None = None) -> Select[tuple[i
     """Ids of confidential decisions the actor may not see.
 
     Only restricted and embargoed decisions can be hidden: start from those (an index on
-    sensitivity); CASE turns anything but a clear "visible" into "hidden".
+    sensitivity); CASE turns anything but a clear "visible" into "hidden". The subquery
+    never correlates with an outer query's `decision`, so it means the same whatever the
+    query it is used in joins.
     """
-    return select(Decision.id).where(
-        Decision.sensitivity.in_(sorted(CONFIDENTIAL_SENSITIVITIES)),
-        case((visible_clause(who, now), 0), else_=1) == 1,
+    return (
+        select(Decision.id)
+        .where(
+            Decision.sensitivity.in_(sorted(CONFIDENTIAL_SENSITIVITIES)),
+            case((visible_clause(who, now), 0), else_=1) == 1,
+        )
+        .correlate(None)
     )
 
 
 def hidden_briefing_ids(who: Who, now: datetime | None = None) -> Select[tuple[int]]:
     """Ids of briefings about a decision the actor may not see."""
-    return select(briefing_decision.c.briefing_id).where(
-        briefing_decision.c.decision_id.in_(hidden_decision_ids(who, now))
+    return (
+        select(briefing_decision.c.briefing_id)
+        .where(briefing_decision.c.decision_id.in_(hidden_decision_ids(who, now)))
+        .correlate(None)
     )
 
 
 def briefing_visible_clause(who: Who, now: datetime | None = None) -> ColumnElement[bool]:
     """True for briefings every decision of which the actor may see (or that have none).
 
-    NOT EXISTS a linked decision that is not visible, checked per briefing through the
-    primary key.
+    Safe in a query that joins `decision` or `briefing_decision` itself: the hidden ids
+    are worked out on their own, not against the joined row.
     """
-    visible = visible_clause(who, now)
-    hidden = case((visible, 0), else_=1) == 1
-    return not_(
-        exists().where(
-            briefing_decision.c.briefing_id == Briefing.id,
-            Decision.id == briefing_decision.c.decision_id,
-            hidden,
-        )
-    )
+    return Briefing.id.not_in(hidden_briefing_ids(who, now))
 
 
 def can_see_briefing(who: Who, briefing: Briefing, now: datetime | None = None) -> bool:

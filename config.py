@@ -68,7 +68,7 @@ class Config:
     # Seconds to wait for the mail server before treating the attempt as failed.
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)
 
-    # Reminders (tracker/services/reminders.py). Send time is Europe/London wall-clock
+    # Reminders (tracker/services/reminders/). Send time is Europe/London wall-clock
     # time; upcoming days are working days before the brief-by date.
     REMINDER_SEND_TIME = os.environ.get("REMINDER_SEND_TIME", "08:00")
     REMINDER_UPCOMING_DAYS = os.environ.get("REMINDER_UPCOMING_DAYS", "3,1")

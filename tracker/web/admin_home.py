@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from tracker.models import Role
+from tracker.domain.vocabulary import Role
 from tracker.services import reminders
+from tracker.web.actor import current_actor
 from tracker.web.permissions import roles_required
 
 bp = Blueprint("admin_home", __name__, url_prefix="/admin")
@@ -14,4 +15,6 @@ bp = Blueprint("admin_home", __name__, url_prefix="/admin")
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index() -> str:
-    return render_template("admin/index.html", attention=len(reminders.needing_attention()))
+    return render_template(
+        "admin/index.html", attention=len(reminders.needing_attention(current_actor()))
+    )

@@ -1,42 +1,38 @@
-"""Admin: the reminder outbox — failed emails and ones a crashed sweep left unsure."""
+"""Admin: the reminder outbox — failed emails and ones a crashed sweep left unsure.
+
+The page guard keeps non-admins out; the outbox services refuse them too (Forbidden) and
+answer NotFound for a reminder that does not exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from tracker.extensions import db
-from tracker.models import Reminder, Role
-from tracker.services import reminder_messages, reminders
+from tracker.domain.vocabulary import Role
+from tracker.services import reminders
+from tracker.web.actor import current_actor
 from tracker.web.forms import NhsForm
 from tracker.web.permissions import roles_required
 
 bp = Blueprint("admin_outbox", __name__, url_prefix="/admin/outbox")
+
+DONE = {
+    "retry": "The reminder will be sent at the next sweep, within a minute.",
+    "mark_sent": "The reminder is marked as sent.",
+}
 
 
 class ConfirmForm(NhsForm):
     pass
 
 
-def _describe(reminder: Reminder) -> str:
-    if reminder.requirement or reminder.person:
-        return reminder_messages.headline(reminder)
-    return reminder.kind_label
-
-
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index() -> str:
-    rows = reminders.needing_attention()
-    return render_template("admin/outbox/index.html", rows=[(row, _describe(row)) for row in rows])
-
-
-def _reminder_or_404(reminder_id: int) -> Reminder:
-    reminder = reminders.get_for_admin(reminder_id)
-    if reminder is None:
-        abort(404)
-    return reminder
+    return render_template(
+        "admin/outbox/index.html", rows=reminders.outbox_entries(current_actor())
+    )
 
 
 @bp.route("/<int:reminder_id>/retry", methods=["GET", "POST"])
@@ -52,30 +48,22 @@ def mark_sent(reminder_id: int) -> Response | str:
 
 
 def _act(reminder_id: int, action: str) -> Response | str:
-    reminder = _reminder_or_404(reminder_id)
+    actor = current_actor()
+    entry = reminders.outbox_entry(actor, reminder_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        act = reminders.retry if action == "retry" else reminders.mark_sent
         try:
-            if action == "retry":
-                reminders.retry(current_user, reminder)
-            else:
-                reminders.mark_sent(current_user, reminder)
+            act(actor, reminder_id)
         except reminders.OutboxError as error:
-            db.session.rollback()
             form.add_error(None, str(error))
         else:
-            db.session.commit()
-            flash(
-                "The reminder will be sent at the next sweep, within a minute."
-                if action == "retry"
-                else "The reminder is marked as sent.",
-                "success",
-            )
+            flash(DONE[action], "success")
             return redirect(url_for(".index"))
     return render_template(
         "admin/outbox/confirm.html",
         form=form,
-        reminder=reminder,
-        description=_describe(reminder),
+        reminder=entry.reminder,
+        description=entry.description,
         action=action,
     )

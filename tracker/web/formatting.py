@@ -1,4 +1,8 @@
-"""Jinja filters: dates and times shown in Europe/London, in words people read easily."""
+"""Jinja filters: the domain's wording of dates, times and counts, and the audit trail's.
+
+The date and time wording lives in `tracker.domain.formatting` (the reminder emails use
+it too); this module registers those same functions as filters.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +10,26 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from tracker.domain.localtime import LONDON
+from tracker.domain.formatting import (
+    format_date,
+    format_datetime,
+    format_time,
+    iso_date,
+    plural,
+    short_date,
+)
 
-
-def format_date(value: date | datetime | None, style: str = "long") -> str:
-    """'Tuesday 29 December 2026' (long), 'Tue 29 Dec 2026' (short)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
-    if style == "short":
-        return f"{value:%a} {value.day} {value:%b %Y}"
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def format_time(value: datetime | None) -> str:
-    """'2:30pm', '9am', 'midday'."""
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-def format_datetime(value: datetime | None, style: str = "long") -> str:
-    if value is None:
-        return ""
-    return f"{format_date(value, style)} at {format_time(value)}"
-
-
-def iso_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).isoformat(timespec="minutes")
-    return value.isoformat()
+__all__ = [
+    "audit_value",
+    "format_date",
+    "format_datetime",
+    "format_time",
+    "init_app",
+    "iso_date",
+    "percent_text",
+    "plural",
+    "short_date",
+]
 
 
 def audit_value(value: object) -> str:
@@ -78,5 +62,7 @@ def init_app(app: Flask) -> None:
         format_time=format_time,
         format_datetime=format_datetime,
         iso_date=iso_date,
+        short_date=short_date,
+        plural=plural,
         audit_value=audit_value,
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
 
-from tests.reminder_world import SmtpServer, World, free_port, make_world
+from tests.reminder_world import SmtpServer, World, free_port, london, make_world, outbox
 from tracker.extensions import db
 
 
@@ -31,3 +32,16 @@ def world(mail_app: Flask) -> World:
         created = make_world()
         db.session.remove()
     return created
+
+
+@pytest.fixture
+def failed_row(mail_app: Flask, world: World) -> int:
+    """The leader's reminder due on Wed 6 Jan 2027 (about an event a week later), failed
+    after five attempts: what the admin outbox lists."""
+    with mail_app.app_context():
+        world.decision("Winter discharge plan", london(date(2027, 1, 13)))
+        due_day = datetime(2027, 1, 6, 8, 0, tzinfo=UTC).date()
+        row = outbox(for_day=due_day, recipient_user_id=world.leader_id)[0]
+        row.status, row.attempts, row.last_error = "failed", 5, "ConnectionRefusedError: nope"
+        db.session.commit()
+        return row.id

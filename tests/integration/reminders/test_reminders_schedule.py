@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from tests.reminder_world import london, outbox, owed, requirement_of
 from tracker.extensions import db
-from tracker.models import Decision, ReminderStatus, RequirementStatus, User
+from tracker.models import Decision, Reminder, ReminderStatus, RequirementStatus, User
 from tracker.services import briefings, decisions, reminders
 from tracker.services.briefings import BriefingInput
 from tracker.services.decisions import DecisionInput
@@ -188,9 +188,7 @@ def test_a_sent_reminder_is_never_touched_by_reconciling(mail_app, world):
     with mail_app.app_context():
         decision = world.decision("Winter discharge plan", EVENT)
         db.session.execute(
-            update(reminders.Reminder)
-            .where(reminders.Reminder.for_day == BRIEF_BY)
-            .values(status="sent")
+            update(Reminder).where(Reminder.for_day == BRIEF_BY).values(status="sent")
         )
         db.session.commit()
         decisions.update_decision(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.conftest import AuthActions, csrf_token_from
-from tests.reminder_world import PASSWORD, UserInfoLike, london, outbox
+from tests.reminder_world import PASSWORD, UserInfoLike, london
 from tracker.extensions import db
 from tracker.models import Decision, Reminder, Role, User
 from tracker.services import reminders
@@ -33,16 +33,6 @@ def _email_for(role: Role) -> str:
 
 SIGNED_IN_PAGES = ["/account", "/notifications"]
 ADMIN_PAGES = ["/admin/outbox/", "/admin/outbox/{id}/retry", "/admin/outbox/{id}/mark-sent"]
-
-
-@pytest.fixture
-def failed_row(mail_app, world) -> int:
-    with mail_app.app_context():
-        world.decision("Winter discharge plan", EVENT)
-        row = outbox(for_day=DUE_MORNING.date(), recipient_user_id=world.leader_id)[0]
-        row.status, row.attempts, row.last_error = "failed", 5, "ConnectionRefusedError: nope"
-        db.session.commit()
-        return row.id
 
 
 @pytest.mark.parametrize("role", ROLES)

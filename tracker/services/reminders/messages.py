@@ -1,6 +1,7 @@
 """What reminders say: subjects, plain text and HTML, and the links they carry.
 
-Pure presentation over loaded rows; the sweep decides what to send. Links are built
+Pure presentation over loaded rows; the sweep decides what to send. Dates, times and
+counts are worded by `tracker.domain.formatting`, as on the pages. Links are built
 from BASE_URL (no request is needed) and only ever lead to pages: following one never
 changes anything, because mail scanners follow links. Logging a briefing needs the
 user signed in and a POST on the page the link opens.
@@ -17,20 +18,15 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from tracker.domain.formatting import format_datetime, plural, short_date
 from tracker.domain.localtime import london_date
 from tracker.domain.reminder_policy import ReminderKind
 from tracker.mail import Email, new_message_id
 from tracker.models import Person, Reminder, User
 from tracker.services import history, permissions, visibility
-from tracker.web.formatting import format_datetime
 
 #: Header naming the outbox rows an email carries, for support and for the tests.
 REMINDER_IDS_HEADER = "X-No-Surprises-Reminders"
-
-
-def short_date(day: date) -> str:
-    """'Tue 29 Dec', the way people write deadlines in a subject line."""
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -158,6 +154,13 @@ def headline(reminder: Reminder) -> str:
     return f"{verb} by {short_date(requirement.brief_by)}: {title}"
 
 
+def describe(reminder: Reminder) -> str:
+    """What a reminder is about, for the admin outbox (its kind, when it lost its subject)."""
+    if reminder.requirement or reminder.person:
+        return headline(reminder)
+    return reminder.kind_label
+
+
 def item_for(reminder: Reminder, recipient: User) -> ReminderItem:
     requirement = reminder.requirement
     decision = reminder.decision
@@ -191,21 +194,29 @@ def _render(name: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def _common(recipient: User) -> dict[str, Any]:
-    return {
+def _email(
+    recipient: User, subject: str, template: str, reminders: list[Reminder], **context: Any
+) -> Email:
+    """An email to `recipient` from `template`.txt and `template`.html, carrying `reminders`."""
+    context = {
         "recipient": recipient,
         "account_url": external_url("account.profile"),
         "notifications_url": external_url("notifications.index"),
         "service_name": "No Surprises",
+        **context,
     }
-
-
-def _headers(reminders: list[Reminder]) -> dict[str, str]:
-    return {
-        REMINDER_IDS_HEADER: ",".join(str(r.id) for r in reminders),
-        # RFC 3834: tells auto-responders not to reply to a machine.
-        "Auto-Submitted": "auto-generated",
-    }
+    return Email(
+        to=formataddr((recipient.display_name, recipient.email)),
+        subject=subject,
+        text=_render(f"{template}.txt", **context),
+        html=_render(f"{template}.html", **context),
+        message_id=new_message_id(),
+        headers={
+            REMINDER_IDS_HEADER: ",".join(str(r.id) for r in reminders),
+            # RFC 3834: tells auto-responders not to reply to a machine.
+            "Auto-Submitted": "auto-generated",
+        },
+    )
 
 
 def individual_email(
@@ -216,34 +227,17 @@ def individual_email(
         if contact is None:
             raise ValueError("a keep-in-touch reminder needs the contact it is about")
         kit = keep_in_touch_item(reminder, recipient, contact)
-        context = {**_common(recipient), "item": kit}
-        return Email(
-            to=formataddr((recipient.display_name, recipient.email)),
-            subject=kit.headline,
-            text=_render("email/keep_in_touch.txt", **context),
-            html=_render("email/keep_in_touch.html", **context),
-            message_id=new_message_id(),
-            headers=_headers([reminder]),
-        )
+        return _email(recipient, kit.headline, "email/keep_in_touch", [reminder], item=kit)
     item = item_for(reminder, recipient)
-    context = {**_common(recipient), "item": item}
-    return Email(
-        to=formataddr((recipient.display_name, recipient.email)),
-        subject=item.headline,
-        text=_render("email/reminder.txt", **context),
-        html=_render("email/reminder.html", **context),
-        message_id=new_message_id(),
-        headers=_headers([reminder]),
-    )
+    return _email(recipient, item.headline, "email/reminder", [reminder], item=item)
 
 
 def digest_subject(for_day: date, count: int, keep_in_touch: int = 0) -> str:
     parts = []
     if count or not keep_in_touch:
-        parts.append(f"{count} {'briefing' if count == 1 else 'briefings'}")
+        parts.append(plural(count, "briefing"))
     if keep_in_touch:
-        people = "person" if keep_in_touch == 1 else "people"
-        parts.append(f"{keep_in_touch} {people} to keep in touch with")
+        parts.append(f"{plural(keep_in_touch, 'person', 'people')} to keep in touch with")
     return f"Your No Surprises digest for {short_date(for_day)}: {', '.join(parts)}"
 
 
@@ -272,19 +266,14 @@ def digest_email(
         (kind, [item for item in items if item.kind is kind])
         for kind in sorted(ReminderKind, key=lambda k: -k.urgency)
     ]
-    context = {
-        **_common(recipient),
-        "items": items,
-        "keep_in_touch": keep_in_touch,
-        "sections": [(kind, group) for kind, group in sections if group],
-        "for_day": for_day,
-        "day_text": short_date(for_day),
-    }
-    return Email(
-        to=formataddr((recipient.display_name, recipient.email)),
-        subject=digest_subject(for_day, len(items), len(keep_in_touch)),
-        text=_render("email/digest.txt", **context),
-        html=_render("email/digest.html", **context),
-        message_id=new_message_id(),
-        headers=_headers(reminders),
+    return _email(
+        recipient,
+        digest_subject(for_day, len(items), len(keep_in_touch)),
+        "email/digest",
+        reminders,
+        items=items,
+        keep_in_touch=keep_in_touch,
+        sections=[(kind, group) for kind, group in sections if group],
+        for_day=for_day,
+        day_text=short_date(for_day),
     )

@@ -450,12 +450,7 @@ class HistoryExport:
 
 
 def person_timeline(
-    who: Who,
-    person_id: int,
-    *,
-    filters: HistoryFilters = HistoryFilters(),
-    page: int = 1,
-    per_page: int = PER_PAGE,
+    who: Who, person_id: int, *, filters: HistoryFilters = HistoryFilters(), page: int = 1
 ) -> PersonHistory:
     """A person's history page: one page of their timeline and their health, as the actor
     may see them. `NotFound` if there is no such person."""
@@ -465,19 +460,14 @@ def person_timeline(
     return PersonHistory(
         person=person,
         filters=filters,
-        page=timeline(actor, person_id=person.id, filters=filters, page=page, per_page=per_page),
+        page=timeline(actor, person_id=person.id, filters=filters, page=page),
         health=person_health(actor, person),
         can_set_cadence=can_set_cadence(actor),
     )
 
 
 def organisation_timeline(
-    who: Who,
-    organisation_id: int,
-    *,
-    filters: HistoryFilters = HistoryFilters(),
-    page: int = 1,
-    per_page: int = PER_PAGE,
+    who: Who, organisation_id: int, *, filters: HistoryFilters = HistoryFilters(), page: int = 1
 ) -> OrganisationHistory:
     """An organisation's history page (everyone in it, or one of its people), as the actor
     may see it. `NotFound` if there is no such organisation."""
@@ -489,9 +479,7 @@ def organisation_timeline(
         organisation=organisation,
         people=people,
         filters=filters,
-        page=timeline(
-            actor, organisation_id=organisation.id, filters=filters, page=page, per_page=per_page
-        ),
+        page=timeline(actor, organisation_id=organisation.id, filters=filters, page=page),
         health=organisation_health(actor, organisation),
     )
 

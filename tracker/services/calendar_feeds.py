@@ -7,10 +7,14 @@ paste it into Outlook on a phone as well as a laptop). Rotating picks a new salt
 old address answers 404 at once. If the secret key itself changes, every address stops
 working and the account page says so.
 
-A feed holds the decisions the user may see *and* is involved in (owner in their circle,
-which for a PA includes the leaders they assist, or on the decision team), and the
-brief-by deadlines still pending on them. There are never ATTENDEE or ORGANIZER lines:
-a calendar must never invite a partner.
+A feed holds the decisions the user may see *and* is involved in (the rule's IN_CIRCLE,
+`visibility.circle_clause`: owner in their circle, which for a PA includes the leaders
+they assist, or on the decision team), and the brief-by deadlines still pending on them.
+There are never ATTENDEE or ORGANIZER lines: a calendar must never invite a partner.
+
+Every address belongs to the actor asking (`subscription`, `create_or_rotate`); a feed
+is opened by its token alone (`feed_for_token`, `NotFound` for anything else), and one
+decision's event only for an actor who may see it (`decision_calendar`).
 """
 
 from __future__ import annotations
@@ -19,29 +23,28 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.errors import Forbidden, NotFound
 from tracker.domain.localtime import LONDON
+from tracker.domain.statuses import DecisionStatus, RequirementStatus
+from tracker.domain.visibility import CONFIDENTIAL_SENSITIVITIES
 from tracker.extensions import db
-from tracker.models import (
-    BriefingRequirement,
-    CalendarFeed,
-    Decision,
-    DecisionStatus,
-    Person,
-    RequirementStatus,
-    Sensitivity,
-    User,
-    decision_team,
-    utcnow,
+from tracker.models import BriefingRequirement, CalendarFeed, Decision, Person, User, utcnow
+from tracker.services.actor import Who, as_actor
+from tracker.services.visibility import (
+    circle_clause,
+    is_confidential,
+    require_visible,
+    visible_clause,
 )
-from tracker.services.visibility import circle_person_ids, is_confidential, visible_clause
 
 PRODID = "-//No Surprises//Decisions and brief-by dates//EN"
 #: A decision lasts an hour in calendars: the model records when, not how long.
@@ -51,6 +54,9 @@ EVENT_LENGTH = timedelta(hours=1)
 FEED_HISTORY = timedelta(days=180)
 #: Brief-by deadlines are all-day events; the alarm goes off at 09:00 the day before.
 BRIEF_BY_ALARM = timedelta(hours=-15)
+
+#: The address of a decision's page, given its id (the web builds it).
+DecisionUrl = Callable[[int], str]
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -67,8 +73,17 @@ def _derive(secret_key: str, user_id: int, salt: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def get_feed(user: User) -> CalendarFeed | None:
-    return db.session.get(CalendarFeed, user.id)
+def _user(who: Who) -> User:
+    """The signed-in user whose address this is: jobs and tokens of nobody have none."""
+    actor = as_actor(who)
+    if not actor.is_signed_in or actor.user is None:
+        raise Forbidden("Only a signed-in user has a calendar address.")
+    return actor.user
+
+
+def get_feed(who: Who) -> CalendarFeed | None:
+    """The actor's own subscription, if they have made one."""
+    return db.session.get(CalendarFeed, _user(who).id)
 
 
 def token_for(feed: CalendarFeed, secret_key: str) -> str | None:
@@ -77,8 +92,27 @@ def token_for(feed: CalendarFeed, secret_key: str) -> str | None:
     return token if hmac.compare_digest(_hash(token), feed.token_hash) else None
 
 
-def create_or_rotate(user: User, secret_key: str) -> str:
-    """Give `user` a new address (the old one, if any, stops working). Returns the token."""
+@dataclass(frozen=True)
+class Subscription:
+    """The actor's calendar address as the account page shows it."""
+
+    feed: CalendarFeed | None
+    #: None without an address, or when the secret key has changed since (`stale`).
+    token: str | None
+
+    @property
+    def stale(self) -> bool:
+        return self.feed is not None and self.token is None
+
+
+def subscription(who: Who, secret_key: str) -> Subscription:
+    feed = get_feed(who)
+    return Subscription(feed=feed, token=token_for(feed, secret_key) if feed else None)
+
+
+def create_or_rotate(who: Who, secret_key: str) -> str:
+    """Give the actor a new address (the old one, if any, stops working). Returns the token."""
+    user = _user(who)
     salt = secrets.token_urlsafe(24)
     token = _derive(secret_key, user.id, salt)
     feed = get_feed(user)
@@ -106,27 +140,17 @@ def user_for_token(token: str) -> User | None:
 # --- what goes in a feed -------------------------------------------------------------------------
 
 
-def _involved_clause(user: User):  # type: ignore[no-untyped-def]
-    people = circle_person_ids(user)
-    conditions = [
-        exists().where(
-            decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
-        )
-    ]
-    if people:
-        conditions.append(Decision.owner_person_id.in_(people))
-    return or_(*conditions)
-
-
-def feed_decisions(user: User, now: datetime | None = None) -> list[Decision]:
-    """Decisions for `user`'s feed: visible, involved, not drafts, recent or upcoming."""
+def feed_decisions(who: Who, now: datetime | None = None) -> list[Decision]:
+    """Decisions for the actor's feed: visible, of their circle, not drafts, recent or
+    upcoming."""
     now = now or utcnow()
+    actor = as_actor(who)
     return list(
         db.session.scalars(
             select(Decision)
             .where(
-                visible_clause(user, now),
-                _involved_clause(user),
+                visible_clause(actor, now),
+                circle_clause(actor),
                 Decision.status != DecisionStatus.DRAFT.value,
                 Decision.event_at >= now - FEED_HISTORY,
             )
@@ -239,7 +263,8 @@ def deadline_event(
     event.add("dtstart", requirement.brief_by)
     event.add("dtend", requirement.brief_by + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    if decision.sensitivity in (Sensitivity.RESTRICTED.value, Sensitivity.EMBARGOED.value):
+    # Every restricted or embargoed decision's deadlines, its embargo lifted or not.
+    if decision.sensitivity in CONFIDENTIAL_SENSITIVITIES:
         event.add("class", "CONFIDENTIAL")
     event.add("description", f"Brief-by date for “{decision.title}”.\n{url}")
     event.add("url", url)
@@ -256,7 +281,7 @@ def build_feed(
     decisions: Iterable[Decision],
     *,
     host: str,
-    url_for_decision,  # type: ignore[no-untyped-def]
+    url_for_decision: DecisionUrl,
     now: datetime | None = None,
 ) -> bytes:
     now = now or utcnow()
@@ -274,3 +299,29 @@ def build_single(decision: Decision, *, host: str, url: str, now: datetime | Non
     calendar = _calendar(decision.title)
     calendar.add_component(decision_event(decision, host=host, url=url, now=now))
     return calendar.to_ical()
+
+
+def feed_for_token(
+    token: str, *, host: str, url_for_decision: DecisionUrl, now: datetime | None = None
+) -> bytes:
+    """The subscription feed behind a secret address; `NotFound` for any other token (a
+    rotated one, a disabled user's)."""
+    user = user_for_token(token)
+    if user is None:
+        raise NotFound("There is no calendar at this address.")
+    now = now or utcnow()
+    decisions = feed_decisions(user, now)
+    return build_feed(user, decisions, host=host, url_for_decision=url_for_decision, now=now)
+
+
+def decision_calendar(
+    who: Who,
+    decision_id: int,
+    *,
+    host: str,
+    url_for_decision: DecisionUrl,
+    now: datetime | None = None,
+) -> bytes:
+    """One decision as an .ics file; `NotFound` if the actor may not see it."""
+    decision = require_visible(who, decision_id)
+    return build_single(decision, host=host, url=url_for_decision(decision.id), now=now)

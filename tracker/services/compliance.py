@@ -21,9 +21,10 @@ What is counted (shown on the page too):
 - surprises reported are reports about the decisions counted (for an organisation,
   reports made by its people).
 
-Confidentiality: every query starts from `visible_clause`, so no figure includes a
-decision the user may not see. Leaders, PAs and viewers are further limited to their
-own decisions (owner in their circle, or they are on the decision team).
+Confidentiality: every query starts from `visibility.report_clause`, the rule's
+IN_REPORTS: no figure includes a decision the user may not see, and leaders, PAs and
+viewers are further limited to their own decisions (owner in their circle, or they are
+on the decision team). Admins and managers report on every decision they may see.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Date,
+    Select,
     String,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
@@ -50,27 +52,26 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import CTE
 
 from tracker.domain.localtime import local_to_utc
 from tracker.domain.outcomes import Outcome
 from tracker.domain.periods import Period, add_months, last_months, month_key
+from tracker.domain.statuses import DecisionStatus, RequirementStatus
+from tracker.domain.visibility import REPORTS_ON_ALL_ROLES
+from tracker.domain.vocabulary import OrganisationType
 from tracker.extensions import db
 from tracker.models import (
     BriefingRequirement,
     Decision,
-    DecisionStatus,
     Organisation,
-    OrganisationType,
     Person,
-    RequirementStatus,
-    Role,
     SurpriseReport,
-    User,
     UTCDateTime,
-    decision_team,
     utcnow,
 )
-from tracker.services.visibility import circle_person_ids, visible_clause
+from tracker.services.actor import Who, as_actor
+from tracker.services.visibility import report_clause
 
 #: Decisions that count in the record (see the module docstring).
 COUNTED_STATUSES = (
@@ -207,24 +208,12 @@ def classify(requirement_ids: Sequence[int], now: datetime) -> dict[int, Outcome
 # --- scope ---------------------------------------------------------------------------------
 
 
-def sees_everything(user: User) -> bool:
-    """Managers and admins report on every decision they may see; others on their own."""
-    return user.role in (Role.ADMIN.value, Role.MANAGER.value)
-
-
-def scope_clause(user: User, now: datetime | None = None) -> ColumnElement[bool]:
-    clause = visible_clause(user, now)
-    if sees_everything(user):
-        return clause
-    people = circle_person_ids(user)
-    mine: list[ColumnElement[bool]] = [
-        exists().where(
-            decision_team.c.decision_id == Decision.id, decision_team.c.user_id == user.id
-        )
-    ]
-    if people:
-        mine.append(Decision.owner_person_id.in_(people))
-    return and_(clause, or_(*mine))
+def sees_everything(who: Who) -> bool:
+    """Whether the actor's reports cover every decision they may see (the rule's
+    VIEWER_REPORTS_ON_ALL fact: admins and managers); others report on their own circle.
+    The page says which."""
+    actor = as_actor(who)
+    return actor.is_signed_in and actor.role in REPORTS_ON_ALL_ROLES
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -337,12 +326,13 @@ class _Scan:
 
     def __init__(
         self,
-        user: User,
+        who: Who,
         period: Period,
         now: datetime,
         trend_months: Sequence[date] = (),
     ) -> None:
-        self.user, self.period, self.now = user, period, now
+        # One actor for every clause of the report: its circle is looked up once.
+        self.actor, self.period, self.now = as_actor(who), period, now
         self.trend_months = list(trend_months)
         self.start, self.end = _utc_bounds(period)
         self.lower, self.upper = self.start, self.end
@@ -353,7 +343,7 @@ class _Scan:
 
     def _in_scope(self) -> list[ColumnElement[bool]]:
         return [
-            scope_clause(self.user, self.now),
+            report_clause(self.actor, self.now),
             Decision.status.in_(COUNTED_STATUSES),
             Decision.event_at >= self.lower,
             Decision.event_at < self.upper,
@@ -364,27 +354,30 @@ class _Scan:
             column >= literal(self.start, UTCDateTime()), column < literal(self.end, UTCDateTime())
         )
 
-    def figures(self) -> dict[tuple[str, Any], Figures]:
+    def _month(self) -> ColumnElement[str | None]:
+        """The trend month of the decision's event ('YYYY-MM'), NULL without a trend."""
+        if self.trend_months:
+            return _month_bucket(Decision.event_at, self.trend_months)
+        return literal(None, String())
+
+    def _scan(self) -> CTE:
+        """One row per requirement of each decision in scope (one for a decision without
+        any), classified by `outcome_case`."""
         requirement = BriefingRequirement
         reports = (
             select(SurpriseReport.decision_id, func.count().label("n"))
             .group_by(SurpriseReport.decision_id)
             .subquery("s")
         )
-        month = (
-            _month_bucket(Decision.event_at, self.trend_months)
-            if self.trend_months
-            else literal(None, String())
-        )
         outcome = case(
             (requirement.id.is_(None), literal(None, String())), else_=outcome_case(self.now)
         )
-        scan = (
+        return (
             select(
                 Decision.id.label("decision_id"),
                 Decision.owner_person_id.label("owner_id"),
                 case((self._in_period(Decision.event_at), 1), else_=0).label("in_period"),
-                month.label("month"),
+                self._month().label("month"),
                 requirement.id.label("requirement_id"),
                 Person.organisation_id.label("organisation_id"),
                 Organisation.org_type.label("org_type"),
@@ -400,36 +393,16 @@ class _Scan:
             .cte("scan")
             .prefix_with("MATERIALIZED")
         )
-        per_decision = {"partition_by": scan.c.decision_id}
-        failing = case((scan.c.outcome.in_(SURPRISE_OUTCOMES), 1), else_=0)
-        pending = case((scan.c.outcome == Outcome.PENDING.value, 1), else_=0)
-        state = select(
-            scan,
-            func.count(scan.c.requirement_id).over(**per_decision).label("d_requirements"),
-            func.sum(failing).over(**per_decision).label("d_failed"),
-            func.sum(pending).over(**per_decision).label("d_pending"),
-        ).cte("state")
-        has_partners = state.c.d_requirements > 0
-        achieved = and_(
-            has_partners, state.c.d_failed == 0, state.c.d_pending == 0, state.c.n_reports == 0
-        )
-        failed = and_(has_partners, or_(state.c.d_failed > 0, state.c.n_reports > 0))
-        decision = state.c.decision_id
-        aggregates = [
-            func.count(decision.distinct()),
-            func.count(case((achieved, decision), else_=None).distinct()),
-            func.count(case((failed, decision), else_=None).distinct()),
-            func.count(case((state.c.d_requirements == 0, decision), else_=None).distinct()),
-            *(
-                func.coalesce(func.sum(case((state.c.outcome == o.value, 1), else_=0)), 0)
-                for o in Outcome
-            ),
-        ]
+
+    def _statement(self) -> CompoundSelect:
+        """The groupings, each a row of (grouping, integer key, text key, *aggregates)."""
+        state = _decision_state(self._scan())
+        aggregates = _aggregates(state)
         no_int = literal(None, db.Integer())
         no_str = literal(None, String())
         in_period = state.c.in_period == 1
         with_requirement = state.c.requirement_id.is_not(None)
-        parts = [
+        parts: list[Select[Any]] = [
             select(literal("total"), no_int, no_str, *aggregates).where(in_period),
             select(literal("owner_id"), state.c.owner_id, no_str, *aggregates)
             .where(in_period)
@@ -447,8 +420,11 @@ class _Scan:
                 .where(state.c.month.is_not(None))
                 .group_by(state.c.month)
             )
+        return union_all(*parts)
+
+    def figures(self) -> dict[tuple[str, Any], Figures]:
         stats: dict[tuple[str, Any], Figures] = {}
-        for grouping, key_int, key_str, *values in db.session.execute(union_all(*parts)):
+        for grouping, key_int, key_str, *values in db.session.execute(self._statement()):
             decisions, n_achieved, n_failed, n_no_partners, *counts = values
             if grouping == "total" and not decisions:
                 continue
@@ -467,16 +443,11 @@ class _Scan:
     def _reports(self, stats: dict[tuple[str, Any], Figures]) -> None:
         """Surprises reported: about the decisions counted; by organisation, by the
         organisation of the person who reported."""
-        month = (
-            _month_bucket(Decision.event_at, self.trend_months)
-            if self.trend_months
-            else literal(None, String())
-        )
         rows = db.session.execute(
             select(
                 Decision.owner_person_id,
                 case((self._in_period(Decision.event_at), 1), else_=0),
-                month,
+                self._month(),
                 Person.organisation_id,
                 Organisation.org_type,
             )
@@ -487,7 +458,7 @@ class _Scan:
             .where(*self._in_scope())
         )
         for owner_id, in_period, month_value, organisation_id, org_type in rows:
-            keys = []
+            keys: list[tuple[str, Any]] = []
             if in_period:
                 keys += [
                     ("total", None),
@@ -501,20 +472,57 @@ class _Scan:
                 stats.setdefault(key, Figures()).surprises_reported += 1
 
 
+def _decision_state(scan: CTE) -> CTE:
+    """The scan with each decision's totals beside every row: its requirements, how many
+    failed (a surprise outcome) and how many are pending (windows over the decision)."""
+    failing = case((scan.c.outcome.in_(SURPRISE_OUTCOMES), 1), else_=0)
+    pending = case((scan.c.outcome == Outcome.PENDING.value, 1), else_=0)
+    per_decision = scan.c.decision_id
+    return select(
+        *scan.c,
+        func.count(scan.c.requirement_id).over(partition_by=per_decision).label("d_requirements"),
+        func.sum(failing).over(partition_by=per_decision).label("d_failed"),
+        func.sum(pending).over(partition_by=per_decision).label("d_pending"),
+    ).cte("state")
+
+
+def _aggregates(state: CTE) -> list[ColumnElement[Any]]:
+    """The figures of one group of the state rows: decisions, achieved, failed, without
+    partners, then the count of each outcome."""
+    has_partners = state.c.d_requirements > 0
+    achieved = and_(
+        has_partners, state.c.d_failed == 0, state.c.d_pending == 0, state.c.n_reports == 0
+    )
+    failed = and_(has_partners, or_(state.c.d_failed > 0, state.c.n_reports > 0))
+    decision = state.c.decision_id
+    return [
+        func.count(decision.distinct()),
+        func.count(case((achieved, decision), else_=None).distinct()),
+        func.count(case((failed, decision), else_=None).distinct()),
+        func.count(case((state.c.d_requirements == 0, decision), else_=None).distinct()),
+        *(
+            func.coalesce(func.sum(case((state.c.outcome == o.value, 1), else_=0)), 0)
+            for o in Outcome
+        ),
+    ]
+
+
 def _grouped(stats: dict[tuple[str, Any], Figures], grouping: str) -> dict[Any, Figures]:
     return {key: figures for (name, key), figures in stats.items() if name == grouping}
 
 
-def figures_for(user: User, period: Period, now: datetime | None = None) -> Figures:
+def figures_for(who: Who, period: Period, now: datetime | None = None) -> Figures:
     """The totals for one period."""
     now = now or utcnow()
-    return _Scan(user, period, now).figures().get(("total", None), Figures())
+    return _Scan(who, period, now).figures().get(("total", None), Figures())
 
 
-def report(user: User, period: Period, today: date, now: datetime | None = None) -> Report:
+def report(who: Who, period: Period, today: date, now: datetime | None = None) -> Report:
+    """The dashboard: totals, the 12-month trend and the breakdowns the actor reports on."""
     now = now or utcnow()
+    actor = as_actor(who)
     months = last_months(today, 12)
-    stats = _Scan(user, period, now, months).figures()
+    stats = _Scan(actor, period, now, months).figures()
     totals = stats.get(("total", None), Figures())
 
     monthly = _grouped(stats, "month")
@@ -553,7 +561,7 @@ def report(user: User, period: Period, today: date, now: datetime | None = None)
         by_owner=by_owner,
         by_organisation=by_organisation,
         by_organisation_type=by_type,
-        everything=sees_everything(user),
+        everything=sees_everything(actor),
     )
 
 
@@ -576,7 +584,7 @@ class AtRisk:
     overdue: int
 
 
-def risk_list(user: User, today: date, now: datetime | None = None) -> list[AtRisk]:
+def risk_list(who: Who, today: date, now: datetime | None = None) -> list[AtRisk]:
     """Upcoming decisions with requirements still to brief, soonest brief-by date first.
 
     Every such decision is listed (no cap): the list is what a manager works through.
@@ -587,7 +595,7 @@ def risk_list(user: User, today: date, now: datetime | None = None) -> list[AtRi
     upcoming = (
         select(Decision.id)
         .where(
-            scope_clause(user, now),
+            report_clause(who, now),
             Decision.status.in_((DecisionStatus.PLANNED.value, DecisionStatus.POSTPONED.value)),
             Decision.event_at > now,
         )

@@ -1,39 +1,35 @@
 """Engagement history: the briefings a person or organisation took part in, and health.
 
 A briefing about a decision the user may not see is as confidential as the decision
-(the same rule as the briefing page): it is left out of timelines, counts, "last
-contact" dates and exports for that user, so neither the decision's title nor the
-fact of the meeting leaks.
+(`visibility.briefing_visible_clause`, the rule the briefing page applies): it is left
+out of timelines, counts, "last contact" dates and exports for that user, so neither the
+decision's title nor the fact of the meeting leaks.
+
+The pages load their subject here (`person_timeline`, `organisation_timeline`, the
+exports, `person_for_cadence`): a person or organisation that does not exist is
+`NotFound`, and changing a cadence is `Forbidden` for roles that may not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, not_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.errors import Forbidden, NotFound
 from tracker.domain.keep_in_touch import ContactDue, contact_status, validate_cadence
 from tracker.domain.localtime import LONDON, local_to_utc, london_date
+from tracker.domain.vocabulary import CHANNEL_LABELS, Channel, Role
 from tracker.extensions import db
-from tracker.models import (
-    CHANNEL_LABELS,
-    Briefing,
-    Channel,
-    Decision,
-    Organisation,
-    Person,
-    Role,
-    User,
-    briefing_attendee,
-    briefing_decision,
-    utcnow,
-)
+from tracker.models import Briefing, Organisation, Person, briefing_attendee, utcnow
 from tracker.services import audit, calendar
-from tracker.services.visibility import circle_person_ids, visible_clause
+from tracker.services.actor import Who, as_actor
+from tracker.services.visibility import briefing_visible_clause, circle_person_ids
 
 PER_PAGE = 20
 HEALTH_WINDOW_DAYS = 90
@@ -70,24 +66,6 @@ class TimelinePage:
 # --- the filters, in SQL ---------------------------------------------------------------------
 
 
-def visible_briefing_clause(user: User, now: datetime | None = None) -> ColumnElement[bool]:
-    """True for briefings every decision of which `user` may see (or that have none).
-
-    Written as NOT EXISTS (a linked decision that is not visible), checked per briefing
-    through the primary key: CASE turns a NULL inside the visibility rule into "not
-    visible", so a NULL can never let a hidden briefing through.
-    """
-    visible = visible_clause(user, now)
-    hidden = case((visible, 0), else_=1) == 1
-    return not_(
-        exists().where(
-            briefing_decision.c.briefing_id == Briefing.id,
-            Decision.id == briefing_decision.c.decision_id,
-            hidden,
-        )
-    )
-
-
 def _subject_clause(
     person_id: int | None, organisation_id: int | None, only_person_id: int | None
 ) -> ColumnElement[bool]:
@@ -112,14 +90,14 @@ def _subject_clause(
 
 
 def _filtered(
-    user: User,
+    who: Who,
     *,
     person_id: int | None = None,
     organisation_id: int | None = None,
     filters: HistoryFilters = HistoryFilters(),
 ) -> list[ColumnElement[bool]]:
     clauses = [
-        visible_briefing_clause(user),
+        briefing_visible_clause(who),
         _subject_clause(person_id, organisation_id, filters.person_id),
     ]
     if filters.date_from:
@@ -132,7 +110,7 @@ def _filtered(
     return clauses
 
 
-def _ordered(clauses: list[ColumnElement[bool]]) -> Select[tuple[Briefing]]:
+def _ordered(clauses: list[ColumnElement[bool]]) -> Select[Briefing]:
     return (
         select(Briefing)
         .where(*clauses)
@@ -148,7 +126,7 @@ def _ordered(clauses: list[ColumnElement[bool]]) -> Select[tuple[Briefing]]:
 
 
 def timeline(
-    user: User,
+    who: Who,
     *,
     person_id: int | None = None,
     organisation_id: int | None = None,
@@ -157,7 +135,7 @@ def timeline(
     per_page: int = PER_PAGE,
 ) -> TimelinePage:
     """One page of the timeline, newest first. LIMIT/OFFSET in SQL; no cap on pages."""
-    clauses = _filtered(user, person_id=person_id, organisation_id=organisation_id, filters=filters)
+    clauses = _filtered(who, person_id=person_id, organisation_id=organisation_id, filters=filters)
     total = db.session.scalar(select(func.count()).select_from(Briefing).where(*clauses)) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
@@ -168,14 +146,14 @@ def timeline(
 
 
 def all_entries(
-    user: User,
+    who: Who,
     *,
     person_id: int | None = None,
     organisation_id: int | None = None,
     filters: HistoryFilters = HistoryFilters(),
 ) -> Iterator[Briefing]:
     """Every matching briefing, newest first, read in batches (for exports)."""
-    clauses = _filtered(user, person_id=person_id, organisation_id=organisation_id, filters=filters)
+    clauses = _filtered(who, person_id=person_id, organisation_id=organisation_id, filters=filters)
     yield from db.session.scalars(_ordered(clauses).execution_options(yield_per=200))
 
 
@@ -229,21 +207,21 @@ class Health:
 
 
 def _health_query(
-    user: User, subject: ColumnElement[bool], now: datetime
+    who: Who, subject: ColumnElement[bool], now: datetime
 ) -> tuple[datetime | None, int]:
     since = now - timedelta(days=HEALTH_WINDOW_DAYS)
     row = db.session.execute(
         select(
             func.max(Briefing.occurred_at),
             func.coalesce(func.sum(case((Briefing.occurred_at >= since, 1), else_=0)), 0),
-        ).where(visible_briefing_clause(user, now), subject, Briefing.occurred_at <= now)
+        ).where(briefing_visible_clause(who, now), subject, Briefing.occurred_at <= now)
     ).one()
     return row[0], int(row[1])
 
 
-def person_health(user: User, person: Person, now: datetime | None = None) -> Health:
+def person_health(who: Who, person: Person, now: datetime | None = None) -> Health:
     now = now or utcnow()
-    last, recent = _health_query(user, _subject_clause(person.id, None, None), now)
+    last, recent = _health_query(who, _subject_clause(person.id, None, None), now)
     contact = None
     if person.keep_in_touch_days:
         contact = contact_status(
@@ -262,10 +240,10 @@ def person_health(user: User, person: Person, now: datetime | None = None) -> He
 
 
 def organisation_health(
-    user: User, organisation: Organisation, now: datetime | None = None
+    who: Who, organisation: Organisation, now: datetime | None = None
 ) -> Health:
     now = now or utcnow()
-    last, recent = _health_query(user, _subject_clause(None, organisation.id, None), now)
+    last, recent = _health_query(who, _subject_clause(None, organisation.id, None), now)
     return Health(last_contact=last, recent_engagements=recent)
 
 
@@ -279,9 +257,9 @@ class KeepInTouch:
     contact: ContactDue
 
 
-def keeps_in_touch(user: User) -> bool:
+def keeps_in_touch(who: Who) -> bool:
     """Leaders and PAs see key people past their cadence on "my week"."""
-    return user.role in (Role.LEADER.value, Role.PA.value)
+    return as_actor(who).role in (Role.LEADER.value, Role.PA.value)
 
 
 def cadence_since(person: Person) -> date:
@@ -289,8 +267,8 @@ def cadence_since(person: Person) -> date:
     return london_date(person.created_at)
 
 
-def _last_contact_subquery(user: User, now: datetime) -> Subquery:
-    """(person_id, last): the latest engagement with each person that `user` may see."""
+def _last_contact_subquery(who: Who, now: datetime) -> Subquery:
+    """(person_id, last): the latest engagement with each person the actor may see."""
     return (
         select(briefing_attendee.c.person_id, func.max(Briefing.occurred_at).label("last"))
         .join(Briefing, Briefing.id == briefing_attendee.c.briefing_id)
@@ -299,7 +277,7 @@ def _last_contact_subquery(user: User, now: datetime) -> Subquery:
             briefing_attendee.c.person_id.in_(
                 select(Person.id).where(Person.keep_in_touch_days.is_not(None))
             ),
-            visible_briefing_clause(user, now),
+            briefing_visible_clause(who, now),
             Briefing.occurred_at <= now,
         )
         .group_by(briefing_attendee.c.person_id)
@@ -308,12 +286,12 @@ def _last_contact_subquery(user: User, now: datetime) -> Subquery:
 
 
 def last_contacts(
-    user: User, person_ids: Collection[int], now: datetime | None = None
+    who: Who, person_ids: Collection[int], now: datetime | None = None
 ) -> dict[int, datetime]:
-    """The last contact `user` may see with each of these people (absent: none)."""
+    """The last contact the actor may see with each of these people (absent: none)."""
     if not person_ids:
         return {}
-    last_contact = _last_contact_subquery(user, now or utcnow())
+    last_contact = _last_contact_subquery(who, now or utcnow())
     rows = db.session.execute(
         select(last_contact.c.person_id, last_contact.c.last).where(
             last_contact.c.person_id.in_(list(person_ids))
@@ -323,7 +301,7 @@ def last_contacts(
 
 
 def keep_in_touch_due(
-    user: User, now: datetime | None = None, *, person_ids: Collection[int] | None = None
+    who: Who, now: datetime | None = None, *, person_ids: Collection[int] | None = None
 ) -> list[KeepInTouch]:
     """Key people (with a cadence) whose next contact is due, most overdue first.
 
@@ -333,8 +311,9 @@ def keep_in_touch_due(
     the answer to those people (the reminder sweep re-checking what it is about to send).
     """
     now = now or utcnow()
-    last_contact = _last_contact_subquery(user, now)
-    circle = circle_person_ids(user)
+    actor = as_actor(who)
+    last_contact = _last_contact_subquery(actor, now)
+    circle = circle_person_ids(actor)
     query = (
         select(Person, last_contact.c.last)
         .outerjoin(last_contact, last_contact.c.person_id == Person.id)
@@ -377,18 +356,34 @@ def any_cadence() -> bool:
     )
 
 
-def can_set_cadence(user: User) -> bool:
-    return user.role in (Role.ADMIN.value, Role.LEADER.value, Role.PA.value)
+def can_set_cadence(who: Who) -> bool:
+    return as_actor(who).has_role(Role.ADMIN, Role.LEADER, Role.PA)
 
 
-def set_keep_in_touch(actor: User, person: Person, days: int | None) -> bool:
-    """Set or clear a person's cadence; audited. Returns whether anything changed."""
+def _ensure_can_set_cadence(who: Who) -> None:
+    if not can_set_cadence(who):
+        raise Forbidden("Only admins, leaders and PAs can set how often to keep in touch.")
+
+
+def person_for_cadence(who: Who, person_id: int) -> Person:
+    """The person whose cadence the actor is about to change: `Forbidden` for a role that
+    may not (asked first, as the page always has), `NotFound` for no such person."""
+    _ensure_can_set_cadence(who)
+    return get_person(person_id)
+
+
+def set_keep_in_touch(who: Who, person: Person, days: int | None) -> bool:
+    """Set or clear a person's cadence; audited. Returns whether anything changed.
+
+    `Forbidden` for a role that may not; an out-of-range cadence is `InvalidInput`.
+    """
+    _ensure_can_set_cadence(who)
     if days is not None:
         validate_cadence(days)
     if person.keep_in_touch_days == days:
         return False
     audit.record(
-        actor=actor,
+        actor=as_actor(who).user,
         entity_type="person",
         entity_id=person.id,
         action="updated",
@@ -399,3 +394,106 @@ def set_keep_in_touch(actor: User, person: Person, days: int | None) -> bool:
     person.keep_in_touch_days = days
     db.session.flush()
     return True
+
+
+# --- the pages: their subject loaded here ------------------------------------------------------
+
+
+def get_person(person_id: int) -> Person:
+    """The person (archived ones too: their history stays readable); `NotFound` if none."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise NotFound("There is no person with this id.")
+    return person
+
+
+def get_organisation(organisation_id: int) -> Organisation:
+    """The organisation (archived ones too); `NotFound` if none."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("There is no organisation with this id.")
+    return organisation
+
+
+def _narrowed(filters: HistoryFilters, people: Iterable[Person]) -> HistoryFilters:
+    """The filters with the one-person filter kept only for one of `people` (the subject
+    organisation's): any other id means "anyone"."""
+    if filters.person_id is None or filters.person_id in {person.id for person in people}:
+        return filters
+    return dataclasses.replace(filters, person_id=None)
+
+
+@dataclass
+class PersonHistory:
+    person: Person
+    filters: HistoryFilters
+    page: TimelinePage
+    health: Health
+    can_set_cadence: bool
+
+
+@dataclass
+class OrganisationHistory:
+    organisation: Organisation
+    #: Its people, whom the timeline may be narrowed to.
+    people: list[Person]
+    filters: HistoryFilters
+    page: TimelinePage
+    health: Health
+
+
+@dataclass
+class HistoryExport:
+    #: The file name's stem, before the date.
+    stem: str
+    entries: Iterator[Briefing]
+
+
+def person_timeline(
+    who: Who, person_id: int, *, filters: HistoryFilters = HistoryFilters(), page: int = 1
+) -> PersonHistory:
+    """A person's history page: one page of their timeline and their health, as the actor
+    may see them. `NotFound` if there is no such person."""
+    actor = as_actor(who)
+    person = get_person(person_id)
+    filters = _narrowed(filters, ())
+    return PersonHistory(
+        person=person,
+        filters=filters,
+        page=timeline(actor, person_id=person.id, filters=filters, page=page),
+        health=person_health(actor, person),
+        can_set_cadence=can_set_cadence(actor),
+    )
+
+
+def organisation_timeline(
+    who: Who, organisation_id: int, *, filters: HistoryFilters = HistoryFilters(), page: int = 1
+) -> OrganisationHistory:
+    """An organisation's history page (everyone in it, or one of its people), as the actor
+    may see it. `NotFound` if there is no such organisation."""
+    actor = as_actor(who)
+    organisation = get_organisation(organisation_id)
+    people = list(organisation.people)
+    filters = _narrowed(filters, people)
+    return OrganisationHistory(
+        organisation=organisation,
+        people=people,
+        filters=filters,
+        page=timeline(actor, organisation_id=organisation.id, filters=filters, page=page),
+        health=organisation_health(actor, organisation),
+    )
+
+
+def person_export(who: Who, person_id: int, filters: HistoryFilters) -> HistoryExport:
+    """Every engagement with a person the actor may see. `NotFound` if there is none."""
+    person = get_person(person_id)
+    entries = all_entries(who, person_id=person.id, filters=_narrowed(filters, ()))
+    return HistoryExport(f"engagement-history-person-{person.id}", entries)
+
+
+def organisation_export(who: Who, organisation_id: int, filters: HistoryFilters) -> HistoryExport:
+    """Every engagement with an organisation the actor may see. `NotFound` if none."""
+    organisation = get_organisation(organisation_id)
+    filters = _narrowed(filters, organisation.people)
+    entries = all_entries(who, organisation_id=organisation.id, filters=filters)
+    return HistoryExport(f"engagement-history-organisation-{organisation.id}", entries)

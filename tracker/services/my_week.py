@@ -8,18 +8,12 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.statuses import DecisionStatus, RequirementStatus
 from tracker.extensions import db
-from tracker.models import (
-    BriefingRequirement,
-    Decision,
-    DecisionStatus,
-    Person,
-    RequirementStatus,
-    User,
-    utcnow,
-)
+from tracker.models import BriefingRequirement, Decision, Person, utcnow
 from tracker.services import calendar, history
-from tracker.services.visibility import circle_person_ids, visible_clause
+from tracker.services.actor import Who, as_actor
+from tracker.services.visibility import circle_clause, circle_person_ids, visible_clause
 
 HORIZON_WORKING_DAYS = 10
 
@@ -55,13 +49,13 @@ class MyWeek:
         return sum(len(group.requirements) for group in self.groups) - self.overdue_count
 
 
-def my_week(user: User, today: date | None = None) -> MyWeek:
+def my_week(who: Who, today: date | None = None) -> MyWeek:
+    """Pending briefings of the actor's circle's decisions (owned by them or a leader they
+    assist, or on whose team they are) due within the horizon, grouped by decision."""
+    actor = as_actor(who)  # one actor: its circle is looked up once
     today = today or calendar.today_london()
     horizon = calendar.working_calendar().add_working_days(today, HORIZON_WORKING_DAYS)
-    people_ids = circle_person_ids(user)
-    mine = [Decision.team.any(User.id == user.id)]
-    if people_ids:
-        mine.append(Decision.owner_person_id.in_(people_ids))
+    people_ids = circle_person_ids(actor)
     requirements = db.session.scalars(
         select(BriefingRequirement)
         .join(BriefingRequirement.decision)
@@ -75,9 +69,9 @@ def my_week(user: User, today: date | None = None) -> MyWeek:
                     DecisionStatus.CANCELLED.value,
                 )
             ),
-            or_(*mine),
+            circle_clause(actor),
             or_(Decision.event_at >= utcnow(), BriefingRequirement.update_round > 0),
-            visible_clause(user),
+            visible_clause(actor),
         )
         .options(
             selectinload(BriefingRequirement.person).selectinload(Person.organisation),
@@ -102,12 +96,12 @@ def my_week(user: User, today: date | None = None) -> MyWeek:
         if people_ids
         else []
     )
-    shows_keep_in_touch = history.keeps_in_touch(user)
+    shows_keep_in_touch = history.keeps_in_touch(actor)
     return MyWeek(
         today=today,
         horizon=horizon,
         groups=list(groups.values()),
         circle=circle,
-        keep_in_touch=history.keep_in_touch_due(user) if shows_keep_in_touch else [],
+        keep_in_touch=history.keep_in_touch_due(actor) if shows_keep_in_touch else [],
         shows_keep_in_touch=shows_keep_in_touch,
     )

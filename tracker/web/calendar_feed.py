@@ -5,18 +5,16 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from tracker.extensions import db
-from tracker.models import utcnow
-from tracker.services import calendar_feeds, visibility
+from tracker.services import calendar_feeds
+from tracker.web.actor import current_actor
 from tracker.web.forms import NhsForm
 
 bp = Blueprint("calendar_feed", __name__)
@@ -48,30 +46,17 @@ def _ics(body: bytes, filename: str) -> Response:
 @bp.route("/calendar/<token>.ics")
 def feed(token: str) -> Response:
     """The subscription feed. No sign-in (calendar apps cannot): the token is the key."""
-    user = calendar_feeds.user_for_token(token)
-    if user is None:
-        abort(404)
-    now = utcnow()
-    body = calendar_feeds.build_feed(
-        user,
-        calendar_feeds.feed_decisions(user, now),
-        host=_host(),
-        url_for_decision=_decision_url,
-        now=now,
-    )
+    body = calendar_feeds.feed_for_token(token, host=_host(), url_for_decision=_decision_url)
     return _ics(body, "no-surprises.ics")
 
 
 @bp.route("/decisions/<int:decision_id>.ics")
 @login_required
 def decision(decision_id: int) -> Response:
-    chosen = visibility.get_visible(current_user, decision_id)
-    if chosen is None:
-        abort(404)
-    body = calendar_feeds.build_single(
-        chosen, host=_host(), url=_decision_url(chosen.id), now=utcnow()
+    body = calendar_feeds.decision_calendar(
+        current_actor(), decision_id, host=_host(), url_for_decision=_decision_url
     )
-    return _ics(body, f"decision-{chosen.id}.ics")
+    return _ics(body, f"decision-{decision_id}.ics")
 
 
 def _addresses(token: str) -> dict[str, str]:
@@ -83,26 +68,23 @@ def _addresses(token: str) -> dict[str, str]:
 @bp.route("/account/calendar")
 @login_required
 def account() -> str:
-    feed_row = calendar_feeds.get_feed(current_user)
-    token = (
-        calendar_feeds.token_for(feed_row, current_app.config["SECRET_KEY"]) if feed_row else None
-    )
+    subscription = calendar_feeds.subscription(current_actor(), current_app.config["SECRET_KEY"])
     return render_template(
         "calendar/account.html",
-        feed=feed_row,
-        addresses=_addresses(token) if token else None,
-        stale=feed_row is not None and token is None,
+        feed=subscription.feed,
+        addresses=_addresses(subscription.token) if subscription.token else None,
+        stale=subscription.stale,
     )
 
 
 @bp.route("/account/calendar/new-address", methods=["GET", "POST"])
 @login_required
 def new_address() -> Response | str:
-    feed_row = calendar_feeds.get_feed(current_user)
+    actor = current_actor()
+    feed_row = calendar_feeds.get_feed(actor)
     form = ConfirmNewAddressForm()
     if form.validate_on_submit():
-        calendar_feeds.create_or_rotate(current_user, current_app.config["SECRET_KEY"])
-        db.session.commit()
+        calendar_feeds.create_or_rotate(actor, current_app.config["SECRET_KEY"])
         flash(
             "Your new calendar address is ready. The old address no longer works."
             if feed_row

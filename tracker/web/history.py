@@ -8,12 +8,12 @@ with filters and pagination.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     g,
@@ -23,17 +23,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from tracker.domain.keep_in_touch import MAX_CADENCE_DAYS, MIN_CADENCE_DAYS
-from tracker.extensions import db
-from tracker.models import CHANNEL_LABELS, Channel, Organisation, Person
+from tracker.domain.vocabulary import CHANNEL_LABELS, Channel
 from tracker.services import csv_export, history
 from tracker.services.calendar import today_london
+from tracker.web.actor import current_actor
 from tracker.web.fields import NhsDateField
 from tracker.web.forms import NhsForm
+
+if TYPE_CHECKING:
+    from tracker.models import Person
 
 bp = Blueprint("history", __name__)
 
@@ -111,17 +114,20 @@ def register_links() -> dict[str, Any]:
     return {"person_url": person_url, "organisation_url": organisation_url}
 
 
-def _filters(
-    people: list[Person] | None = None,
-) -> tuple[HistoryFilterForm, history.HistoryFilters]:
+def _is_id(value: str) -> bool:
+    """A positive whole number as an id is written: ASCII digits, no leading zero."""
+    return value.isascii() and value.isdecimal() and value[0] != "0" and len(value) < 10
+
+
+def _filters() -> tuple[HistoryFilterForm, history.HistoryFilters]:
+    """The filters asked for. The one-person filter is any id here: the service keeps it
+    only for one of the organisation's people (`_person_choices` then lists them)."""
     form = HistoryFilterForm(request.args)
-    form.person.choices = [SelectChoice("", "Anyone")] + [
-        SelectChoice(str(p.id), p.full_name) for p in (people or [])
-    ]
+    form.person.choices = [SelectChoice("", "Anyone")]
     form.validate()
     channel = form.channel.data if form.channel.data in set(Channel) else ""
-    person_ids = {str(p.id) for p in people or []}
-    person_id = int(form.person.data) if form.person.data in person_ids else None
+    value = form.person.data or ""
+    person_id = int(value) if _is_id(value) else None
     date_from = form.date_from.data if not form.date_from.errors else None
     date_to = form.date_to.data if not form.date_to.errors else None
     if date_from and date_to and date_to < date_from:
@@ -132,9 +138,15 @@ def _filters(
     )
 
 
+def _person_choices(form: HistoryFilterForm, people: Iterable[Person]) -> None:
+    form.person.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(str(p.id), p.full_name) for p in people
+    ]
+
+
 def _page() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _args() -> dict[str, str]:
@@ -146,62 +158,49 @@ def _args() -> dict[str, str]:
     }
 
 
-def _person_or_404(person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 @bp.route("/people/<int:person_id>/history")
 @login_required
 def person(person_id: int) -> str:
-    subject = _person_or_404(person_id)
     form, filters = _filters()
-    page = history.timeline(current_user, person_id=subject.id, filters=filters, page=_page())
+    shown = history.person_timeline(current_actor(), person_id, filters=filters, page=_page())
     return render_template(
         "history/person.html",
-        person=subject,
+        person=shown.person,
         form=form,
-        page=page,
-        health=history.person_health(current_user, subject),
+        page=shown.page,
+        health=shown.health,
         args=_args(),
-        can_set_cadence=history.can_set_cadence(current_user),
+        can_set_cadence=shown.can_set_cadence,
     )
 
 
 @bp.route("/organisations/<int:organisation_id>/history")
 @login_required
 def organisation(organisation_id: int) -> str:
-    subject = _organisation_or_404(organisation_id)
-    form, filters = _filters(subject.people)
-    page = history.timeline(current_user, organisation_id=subject.id, filters=filters, page=_page())
+    form, filters = _filters()
+    shown = history.organisation_timeline(
+        current_actor(), organisation_id, filters=filters, page=_page()
+    )
+    _person_choices(form, shown.people)
     return render_template(
         "history/organisation.html",
-        organisation=subject,
+        organisation=shown.organisation,
         form=form,
-        page=page,
-        health=history.organisation_health(current_user, subject),
+        page=shown.page,
+        health=shown.health,
         args=_args(),
     )
 
 
-def _csv(stem: str, entries: Any) -> Response:
+def _csv(export: history.HistoryExport) -> Response:
     today = today_london()
-    body = csv_export.csv_bytes(history.EXPORT_HEADERS, history.export_rows(entries))
+    body = csv_export.csv_bytes(history.EXPORT_HEADERS, history.export_rows(export.entries))
     return Response(
         body,
         content_type=csv_export.CONTENT_TYPE,
         headers={
             "Content-Disposition": csv_export.content_disposition(
-                csv_export.dated_filename(stem, today)
+                csv_export.dated_filename(export.stem, today)
             )
         },
     )
@@ -210,31 +209,25 @@ def _csv(stem: str, entries: Any) -> Response:
 @bp.route("/people/<int:person_id>/history/export.csv")
 @login_required
 def person_export(person_id: int) -> Response:
-    subject = _person_or_404(person_id)
     _form, filters = _filters()
-    entries = history.all_entries(current_user, person_id=subject.id, filters=filters)
-    return _csv(f"engagement-history-person-{subject.id}", entries)
+    return _csv(history.person_export(current_actor(), person_id, filters))
 
 
 @bp.route("/organisations/<int:organisation_id>/history/export.csv")
 @login_required
 def organisation_export(organisation_id: int) -> Response:
-    subject = _organisation_or_404(organisation_id)
-    _form, filters = _filters(subject.people)
-    entries = history.all_entries(current_user, organisation_id=subject.id, filters=filters)
-    return _csv(f"engagement-history-organisation-{subject.id}", entries)
+    _form, filters = _filters()
+    return _csv(history.organisation_export(current_actor(), organisation_id, filters))
 
 
 @bp.route("/people/<int:person_id>/keep-in-touch", methods=["GET", "POST"])
 @login_required
 def keep_in_touch(person_id: int) -> Response | str:
-    if not history.can_set_cadence(current_user):
-        abort(403)
-    subject = _person_or_404(person_id)
+    actor = current_actor()
+    subject = history.person_for_cadence(actor, person_id)
     form = KeepInTouchForm(obj=subject)
     if form.validate_on_submit():
-        changed = history.set_keep_in_touch(current_user, subject, form.keep_in_touch_days.data)
-        db.session.commit()
+        changed = history.set_keep_in_touch(actor, subject, form.keep_in_touch_days.data)
         if changed:
             flash(
                 f"Keep in touch with {subject.full_name} every {subject.keep_in_touch_days} days."

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, g, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import RadioField, SelectChoice
 
 from tracker.domain.outcomes import Outcome
 from tracker.domain.periods import Period, PeriodKind, period_for
 from tracker.services import compliance, csv_export
 from tracker.services.calendar import today_london
+from tracker.web.actor import current_actor
 from tracker.web.charts import Series, percentage_bars
 from tracker.web.fields import NhsDateField
 from tracker.web.forms import NhsForm
@@ -79,7 +80,7 @@ def _period_from_request() -> tuple[PeriodForm, Period]:
 def index() -> str:
     form, period = _period_from_request()
     today = today_london()
-    report = compliance.report(current_user, period, today)
+    report = compliance.report(current_actor(), period, today)
     chart = percentage_bars(
         [b.label for b in report.trend],
         SERIES,
@@ -90,7 +91,7 @@ def index() -> str:
         form=form,
         report=report,
         chart=chart,
-        risks=compliance.risk_list(current_user, today),
+        risks=compliance.risk_list(current_actor(), today),
         timing_outcomes=compliance.TIMING_OUTCOMES,
         today=today,
         export_args=request.args.to_dict(),
@@ -166,7 +167,7 @@ def compliance_csv(report: compliance.Report, period: Period) -> bytes:
 def compliance_export() -> Response:
     _form, period = _period_from_request()
     today = today_london()
-    body = compliance_csv(compliance.report(current_user, period, today), period)
+    body = compliance_csv(compliance.report(current_actor(), period, today), period)
     filename = csv_export.dated_filename(
         f"no-surprises-compliance-{period.first.isoformat()}-{period.last.isoformat()}", today
     )

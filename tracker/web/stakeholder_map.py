@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tracker.domain.stakeholders import HIGH_FROM, QUADRANT_ORDER, SCORES, Quadrant, layout
 from tracker.domain.stakeholders import quadrant as quadrant_of
-from tracker.models import Person
+
+if TYPE_CHECKING:
+    from tracker.models import Person
 
 CELL = 112
 LEFT = 64

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
+from flask_login import login_required
 
 from tracker.domain.stakeholders import QUADRANT_ORDER
-from tracker.extensions import db
-from tracker.models import Organisation
-from tracker.services import stakeholders, visibility
+from tracker.services import stakeholders
 from tracker.web import stakeholder_map
+from tracker.web.actor import current_actor
 
 bp = Blueprint("stakeholders", __name__)
 
@@ -18,8 +17,8 @@ bp = Blueprint("stakeholders", __name__)
 @login_required
 def index() -> str:
     value = request.args.get("organisation", "")
-    organisation = (
-        db.session.get(Organisation, int(value)) if value.isdigit() and len(value) < 10 else None
+    organisation = stakeholders.get_organisation(
+        int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
     )
     people = stakeholders.people_for_map(organisation.id if organisation else None)
     return render_template(
@@ -34,13 +33,10 @@ def index() -> str:
 @bp.route("/decisions/<int:decision_id>/stakeholder-map")
 @login_required
 def decision(decision_id: int) -> str:
-    chosen = visibility.get_visible(current_user, decision_id)
-    if chosen is None:
-        abort(404)
-    people = stakeholders.people_for_decision(chosen)
+    partners = stakeholders.people_for_decision(current_actor(), decision_id)
     return render_template(
         "stakeholders/decision.html",
-        decision=chosen,
-        map=stakeholder_map.build(people),
+        decision=partners.decision,
+        map=stakeholder_map.build(partners.people),
         quadrants=QUADRANT_ORDER,
     )

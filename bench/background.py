@@ -198,6 +198,7 @@ def measure(env: dict[str, str]) -> dict[str, float]:
     from tracker.extensions import db
     from tracker.models import Organisation, User
     from tracker.services import compliance, csv_import, reminders
+    from tracker.services.actor import Actor
     from tracker.services.calendar import today_london
     from tracker.web.insight import compliance_csv
 
@@ -258,7 +259,7 @@ def measure(env: dict[str, str]) -> dict[str, float]:
 
                 def run_import() -> Any:
                     plan = csv_import.plan_import("people", content)
-                    result = csv_import.apply_plan(plan)
+                    result = csv_import.apply_plan(Actor.job(), plan)
                     db.session.commit()
                     return result
 

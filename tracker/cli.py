@@ -134,6 +134,7 @@ def import_group() -> None:
 
 def _run_import(kind: str, path: str, skip_invalid: bool, create_missing: bool) -> None:
     from tracker.services import csv_import
+    from tracker.services.actor import Actor
 
     with open(path, "rb") as handle:
         content = handle.read()
@@ -157,7 +158,9 @@ def _run_import(kind: str, path: str, skip_invalid: bool, create_missing: bool) 
     total = len(plan.creates) + len(plan.updates)
     try:
         with click.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
-            result = csv_import.apply_plan(plan, skip_invalid=skip_invalid, progress=bar.update)
+            result = csv_import.apply_plan(
+                Actor.job(), plan, skip_invalid=skip_invalid, progress=bar.update
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -18,13 +18,14 @@ from tracker.models import User, utcnow
 from tracker.services import decisions as decision_service
 from tracker.services import organisations as organisation_service
 from tracker.services import people as people_service
+from tracker.services.actor import Actor
 from tracker.services.decisions import DecisionInput, PartnerInput
 
 
 def add_organisation(app: Flask, name: str, org_type: str = "icb") -> int:
     with app.app_context():
         organisation = organisation_service.create(
-            organisation_service.OrganisationData(name=name, org_type=org_type)
+            Actor.job(), organisation_service.OrganisationData(name=name, org_type=org_type)
         )
         db.session.commit()
         organisation_id = organisation.id
@@ -44,17 +45,18 @@ def add_person(
 ) -> int:
     with app.app_context():
         person = people_service.create(
+            Actor.job(),
             people_service.PersonData(
                 full_name=name,
                 organisation_id=organisation_id,
                 job_title=job_title,
                 is_main_contact=main_contact,
-            )
+            ),
         )
         if user_id is not None:
-            people_service.set_linked_user(person, user_id)
+            people_service.set_linked_user(Actor.job(), person, user_id)
         if pa_ids:
-            people_service.set_pas(person, list(pa_ids))
+            people_service.set_pas(Actor.job(), person, list(pa_ids))
         db.session.commit()
         person_id = person.id
         db.session.remove()

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import Organisation, Person, Role
 from tracker.services import organisations as organisation_service
 from tracker.services import people as people_service
+from tracker.services.actor import Actor
 
 
 @pytest.fixture
@@ -21,7 +22,8 @@ def make_org(app: Flask) -> Callable[..., int]:
         archived = fields.pop("is_archived", False)
         with app.app_context():
             organisation = organisation_service.create(
-                organisation_service.OrganisationData(name=name, org_type=org_type, **fields)
+                Actor.job(),
+                organisation_service.OrganisationData(name=name, org_type=org_type, **fields),
             )
             organisation.is_archived = archived
             db.session.commit()
@@ -46,15 +48,16 @@ def make_person(app: Flask, make_org: Callable[..., int]) -> Callable[..., int]:
                 organisation_id = make_org()
         with app.app_context():
             person = people_service.create(
+                Actor.job(),
                 people_service.PersonData(
                     full_name=full_name, organisation_id=organisation_id, **fields
-                )
+                ),
             )
             person.is_archived = archived
             if user_id is not None:
-                people_service.set_linked_user(person, user_id)
+                people_service.set_linked_user(Actor.job(), person, user_id)
             if pa_ids:
-                people_service.set_pas(person, pa_ids)
+                people_service.set_pas(Actor.job(), person, pa_ids)
             db.session.commit()
             return person.id
 

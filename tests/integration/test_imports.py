@@ -11,9 +11,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.helpers import error_summary, title
+from tracker.domain.errors import Conflict
 from tracker.extensions import db
 from tracker.models import ImportBatch, Organisation, Person, Role
 from tracker.services import csv_import
+from tracker.services.actor import Actor
 
 
 @pytest.fixture
@@ -290,8 +292,9 @@ def test_all_or_nothing_when_the_database_refuses(app, make_org):
         plan.creates[1].values["email"] = "same@example.org"
         from sqlalchemy.exc import IntegrityError
 
-        with pytest.raises(IntegrityError):
-            csv_import.apply_plan(plan)
+        with pytest.raises(Conflict) as refused:
+            csv_import.apply_plan(Actor.job(), plan)
+        assert isinstance(refused.value.__cause__, IntegrityError)
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(Person)) == 0
 
@@ -335,9 +338,10 @@ def test_done_when_ten_thousand_rows(app, leader, runner, tmp_path):
 
         for n in range(40):
             organisation_service.create(
+                Actor.job(),
                 organisation_service.OrganisationData(
                     name=f"Organisation {n:02d}", org_type="other"
-                )
+                ),
             )
         db.session.commit()
 

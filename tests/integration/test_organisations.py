@@ -12,6 +12,7 @@ from tests.helpers import error_summary, error_summary_links, inline_error, inpu
 from tracker.extensions import db
 from tracker.models import Organisation, Role
 from tracker.services import organisations as service
+from tracker.services.actor import Actor
 
 VALID = {
     "name": "Northshire Hospitals NHS FT",
@@ -202,7 +203,7 @@ def test_delete_only_without_history(app, leader, make_org, make_person, load):
     assert response.status_code == 302
     assert load(Organisation, empty) is None
     with app.app_context(), pytest.raises(service.HasHistoryError):
-        service.delete(db.session.get(Organisation, used))
+        service.delete(Actor.job(), db.session.get(Organisation, used))
 
 
 def test_unknown_organisation_is_404(leader):
@@ -215,11 +216,12 @@ def many(app):
     with app.app_context():
         for n in range(1, 31):
             service.create(
+                Actor.job(),
                 service.OrganisationData(
                     name=f"Org {n:02d}",
                     org_type="vcse" if n % 3 == 0 else "la_district",
                     ods_code=f"Q{n:02d}" if n % 2 else None,
-                )
+                ),
             )
         db.session.commit()
 
@@ -335,13 +337,11 @@ def test_show_lists_people_including_archived(app, sign_in, make_org, make_perso
     assert "Archived Person" in page
 
 
-def test_a_clash_at_the_database_is_explained_not_a_crash(app, leader, monkeypatch):
-    from sqlalchemy.exc import IntegrityError
-
-    def clash(_data):
-        raise IntegrityError("INSERT", {}, Exception("unique"))
-
-    monkeypatch.setattr(service, "create", clash)
+def test_a_clash_at_the_database_is_explained_not_a_crash(app, leader, make_org, monkeypatch):
+    # Someone else saves the same name after the service checked it: the unique index
+    # refuses the insert, and the service explains it.
+    make_org(VALID["name"], VALID["org_type"])
+    monkeypatch.setattr(service, "_check_unique", lambda *_args, **_kwargs: None)
     response = leader.post("/organisations/new", VALID)
     assert response.status_code == 200
     page = response.get_data(as_text=True)

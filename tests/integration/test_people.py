@@ -13,6 +13,7 @@ from tests.helpers import error_summary, error_summary_links, inline_error, inpu
 from tracker.extensions import db
 from tracker.models import Person, Role, User
 from tracker.services import people as service
+from tracker.services.actor import Actor
 
 
 @pytest.fixture
@@ -214,7 +215,7 @@ def test_account_already_linked_is_refused_with_a_link(app, make_user, make_pers
     second = make_person("Not Lee", org)
     with app.app_context():
         with pytest.raises(service.DuplicateError) as raised:
-            service.set_linked_user(db.session.get(Person, second), user.id)
+            service.set_linked_user(Actor.job(), db.session.get(Person, second), user.id)
         assert raised.value.existing.id == first
         assert str(raised.value) == "Lee Leader’s account is already linked to Lee Leader"
         db.session.rollback()
@@ -273,13 +274,14 @@ def crowd(app, make_org):
     with app.app_context():
         for n in range(1, 28):
             service.create(
+                Actor.job(),
                 service.PersonData(
                     full_name=f"Person {n:02d}",
                     organisation_id=icb if n % 2 else council,
                     job_title="Director of Finance" if n % 5 == 0 else f"Role {n}",
                     email=f"p{n}@example.org",
                     professional_group="finance" if n % 5 == 0 else "executive",
-                )
+                ),
             )
         db.session.commit()
     return icb, council
@@ -372,10 +374,12 @@ def test_lists_do_not_query_per_row(app, sign_in, make_org):
 
             for n in range(start, start + count):
                 organisation = organisation_service.create(
-                    organisation_service.OrganisationData(name=f"Org {n}", org_type="other")
+                    Actor.job(),
+                    organisation_service.OrganisationData(name=f"Org {n}", org_type="other"),
                 )
                 service.create(
-                    service.PersonData(full_name=f"P {n}", organisation_id=organisation.id)
+                    Actor.job(),
+                    service.PersonData(full_name=f"P {n}", organisation_id=organisation.id),
                 )
             db.session.commit()
 

@@ -6,12 +6,15 @@ or delete them; managers and viewers may only read and export. Anonymous users s
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import error_summary
 from tracker.extensions import db
-from tracker.models import ImportBatch, Organisation, Person, Role
+from tracker.models import ImportBatch, Organisation, Person, Role, utcnow
 from tracker.services import csv_import
 
 READ = "read"
@@ -72,12 +75,33 @@ def _tokens(app, user_email):
 
     with app.app_context():
         user = users.get_by_email(user_email)
-        org_batch = csv_import.store_upload("organisations", user, "o.csv", b"Name,Type\nX,ICB\n")
-        people_batch = csv_import.store_upload(
-            "people", user, "p.csv", b"Full name,Organisation\nA B,Home ICB\n"
-        )
+        files = {
+            "org_token": ("organisations", "o.csv", b"Name,Type\nX,ICB\n"),
+            "people_token": ("people", "p.csv", b"Full name,Organisation\nA B,Home ICB\n"),
+        }
+        tokens = {name: _upload(user, *file).token for name, file in files.items()}
         db.session.commit()
-        return {"org_token": org_batch.token, "people_token": people_batch.token}
+        return tokens
+
+
+def _upload(user, kind, filename, content):
+    """The user's upload, through the service when their role may import. Other roles
+    cannot upload (the service refuses): theirs stands for one made while their role
+    still could, so the preview page can be tried with a token of their own."""
+    if user.role in {role.value for role in ALLOWED[EDIT]}:
+        return csv_import.store_upload(user, kind, filename, content)
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(32),
+        kind=kind,
+        uploaded_by_id=user.id,
+        filename=filename,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_at=utcnow(),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
 
 
 def _counts(app):

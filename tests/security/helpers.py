@@ -131,7 +131,7 @@ def _store_registers_and_decisions(world: World) -> None:
     world.organisation_name = partner.name
     tokens = {
         kind: csv_import.store_upload(
-            kind, leader, f"{kind}.csv", import_csv(world, kind, f"Matrix Previewed {kind}")
+            leader, kind, f"{kind}.csv", import_csv(world, kind, f"Matrix Previewed {kind}")
         ).token
         for kind in ("organisations", "people")
     }

@@ -136,19 +136,19 @@ def read_table(content: bytes, columns: Sequence[Column]) -> Table:
     header_names: dict[str, str] = {}
     ignored: list[str] = []
     for index, raw_header in enumerate(headers):
-        column = by_alias.get(header_key(raw_header))
-        if column is None:
+        known = by_alias.get(header_key(raw_header))
+        if known is None:
             if raw_header.strip():
                 ignored.append(raw_header.strip())
             continue
-        if column in found:
+        if known in found:
             raise CsvFileError(
-                f"The column “{column.header}” appears twice (as “{raw_header.strip()}”). "
+                f"The column “{known.header}” appears twice (as “{raw_header.strip()}”). "
                 "Remove one of them."
             )
-        found.append(column)
-        positions.append((index, column))
-        header_names[column.key] = raw_header.strip()
+        found.append(known)
+        positions.append((index, known))
+        header_names[known.key] = raw_header.strip()
 
     missing = [column.header for column in columns if column.required and column not in found]
     if missing:

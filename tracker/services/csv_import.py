@@ -2,23 +2,24 @@
 
 `plan_import` reads the file and the registers (a handful of bulk queries, never one per
 row) and classifies every row as create, update or unchanged, collecting every problem.
-`apply_plan` writes a plan with bulk INSERT and UPDATE statements. Callers commit, so the
-whole file lands in one transaction or not at all.
+`apply_plan` writes a plan with bulk INSERT and UPDATE statements, for an actor who may
+edit the registers. Callers commit, so the whole file lands in one transaction or not at
+all. Uploads wait for confirmation as `ImportBatch` rows that only their uploader sees.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from tracker.domain.csv_rows import CsvFileError, Table, read_table
-from tracker.domain.errors import InvalidInput
+from tracker.domain.csv_rows import CsvFileError, Row, Table, read_table
+from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.register_csv import (
     ORGANISATION_COLUMNS,
     PEOPLE_COLUMNS,
@@ -28,8 +29,11 @@ from tracker.domain.register_csv import (
     parse_person_row,
 )
 from tracker.domain.registers import name_key
+from tracker.domain.vocabulary import OrganisationType
 from tracker.extensions import db
-from tracker.models import ImportBatch, Organisation, OrganisationType, Person, User, utcnow
+from tracker.models import ImportBatch, Organisation, Person, utcnow
+from tracker.services import registers, unit_of_work
+from tracker.services.actor import Who, as_actor
 
 __all__ = ["CsvFileError", "ImportPlan", "ImportRefused", "apply_plan", "plan_import"]
 
@@ -60,6 +64,13 @@ _HEADERS["organisation_id"] = "Organisation"
 
 class ImportRefused(InvalidInput):
     """apply_plan was given a plan with problems (and was not told to skip them)."""
+
+
+# The register changed between the preview and the confirmation, clashing with the file.
+REGISTER_CHANGED = (
+    "Someone changed the register while you were importing, so nothing was "
+    "imported. Check the preview again"
+)
 
 
 @dataclass
@@ -115,28 +126,68 @@ def _tick(progress: Progress | None, index: int, total: int) -> None:
         progress(PROGRESS_STEP if index % PROGRESS_STEP == 0 else index % PROGRESS_STEP)
 
 
-def _problem(plan: ImportPlan, table: Table, row: int, key: str | None, message: str) -> None:
-    column = table.header_names.get(key, _HEADERS.get(key, key)) if key else None
-    plan.problems.append(Problem(row, column, message))
-    plan.invalid_rows.add(row)
+class _Planner:
+    """One pass over a file: its problems, where each value was first seen, and which
+    stored record each row claims."""
 
+    def __init__(self, plan: ImportPlan, table: Table) -> None:
+        self.plan = plan
+        self.table = table
+        self.first_seen: dict[tuple[str, Any], int] = {}
+        self.claimed: dict[int, int] = {}  # record id → the row that changes it
 
-def _claim(
-    plan: ImportPlan,
-    table: Table,
-    claimed: dict[int, int],
-    row: int,
-    target: dict[str, Any],
-    key: str,
-    label: str,
-) -> bool:
-    """Two rows of one file must not both change the same record."""
-    earlier = claimed.get(target["id"])
-    if earlier is not None:
-        _problem(plan, table, row, key, f"this is the same {label} as row {earlier}")
-        return False
-    claimed[target["id"]] = row
-    return True
+    def rows(
+        self, parse: Callable[[Row, Table], ParsedRow], progress: Progress | None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each row's number and parsed values, with the problems parsing found noted."""
+        total = len(self.table.rows)
+        self.plan.rows_read = total
+        for index, row in enumerate(self.table.rows, start=1):
+            _tick(progress, index, total)
+            parsed = parse(row, self.table)
+            for problem in parsed.problems:
+                self.plan.problems.append(problem)
+                self.plan.invalid_rows.add(row.number)
+            yield row.number, parsed.values
+
+    def problem(self, row: int, key: str | None, message: str) -> None:
+        column = self.table.header_names.get(key, _HEADERS.get(key, key)) if key else None
+        self.plan.problems.append(Problem(row, column, message))
+        self.plan.invalid_rows.add(row)
+
+    def is_valid(self, row: int) -> bool:
+        return row not in self.plan.invalid_rows
+
+    def once(self, row: int, key: str, value: Any, shown: str) -> None:
+        """A value only one row of the file may have (a name, a code, an email)."""
+        earlier = self.first_seen.setdefault((key, value), row)
+        if earlier != row:
+            self.problem(row, key, f"{shown} is also on row {earlier}")
+
+    def claim(self, row: int, target: dict[str, Any], key: str, label: str) -> bool:
+        """Two rows of one file must not both change the same record."""
+        earlier = self.claimed.get(target["id"])
+        if earlier is not None:
+            self.problem(row, key, f"this is the same {label} as row {earlier}")
+            return False
+        self.claimed[target["id"]] = row
+        return True
+
+    def create(self, row: PlannedRow) -> None:
+        self.plan.creates.append(row)
+
+    def change(
+        self,
+        row: int,
+        label: str,
+        target: dict[str, Any],
+        values: dict[str, Any],
+        fields: tuple[str, ...],
+    ) -> None:
+        """The row matches `target`: an update if any value differs, else unchanged."""
+        changes = _compare(target, values, fields)
+        planned = PlannedRow(row, label, target["id"], values, changes)
+        (self.plan.updates if changes else self.plan.unchanged).append(planned)
 
 
 def _compare(
@@ -200,76 +251,65 @@ def _existing_organisations() -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in db.session.execute(select(*columns))]
 
 
-def _plan_organisations(plan: ImportPlan, table: Table, progress: Progress | None) -> None:
-    existing = _existing_organisations()
-    by_key = {org["name_key"]: org for org in existing}
-    by_ods = {org["ods_code"]: org for org in existing if org["ods_code"]}
-    seen_names: dict[str, int] = {}
-    seen_codes: dict[str, int] = {}
-    claimed: dict[int, int] = {}
-    total = len(table.rows)
-    plan.rows_read = total
+@dataclass(frozen=True)
+class _Organisations:
+    """The organisations register, by name and by ODS code."""
 
-    for index, row in enumerate(table.rows, start=1):
-        _tick(progress, index, total)
-        parsed = parse_organisation_row(row, table)
-        for problem in parsed.problems:
-            plan.problems.append(problem)
-            plan.invalid_rows.add(row.number)
-        values = parsed.values
+    by_key: dict[str, dict[str, Any]]
+    by_ods: dict[str, dict[str, Any]]
+
+    @classmethod
+    def load(cls) -> _Organisations:
+        existing = _existing_organisations()
+        return cls(
+            by_key={org["name_key"]: org for org in existing},
+            by_ods={org["ods_code"]: org for org in existing if org["ods_code"]},
+        )
+
+
+def _plan_organisations(plan: ImportPlan, table: Table, progress: Progress | None) -> None:
+    register = _Organisations.load()
+    planner = _Planner(plan, table)
+    for row, values in planner.rows(parse_organisation_row, progress):
         name = values.get("name")
         ods = values.get("ods_code")
-        key = name_key(name) if name else None
-        if key is not None:
-            if key in seen_names:
-                _problem(
-                    plan, table, row.number, "name", f"'{name}' is also on row {seen_names[key]}"
-                )
-            else:
-                seen_names[key] = row.number
+        if name:
+            planner.once(row, "name", name_key(name), f"'{name}'")
         if ods:
-            if ods in seen_codes:
-                _problem(
-                    plan, table, row.number, "ods_code", f"'{ods}' is also on row {seen_codes[ods]}"
-                )
-            else:
-                seen_codes[ods] = row.number
-        if row.number in plan.invalid_rows or key is None:
-            continue
+            planner.once(row, "ods_code", ods, f"'{ods}'")
+        if name and planner.is_valid(row):
+            _plan_organisation(planner, register, row, name, values)
 
-        match = by_ods.get(ods) if ods else None
-        if match is None:
-            match = by_key.get(key)
-        if match is not None:
-            other = by_key.get(key)
-            if other is not None and other["id"] != match["id"]:
-                _problem(
-                    plan,
-                    table,
-                    row.number,
-                    "name",
-                    f"'{name}' is the name of another organisation in the register, "
-                    f"but the ODS code {ods} belongs to {match['name']}",
-                )
-                continue
-            if not _claim(plan, table, claimed, row.number, match, "name", "organisation"):
-                continue
-            values["name_key"] = key
-            changes = _compare(match, values, _ORG_FIELDS)
-            planned = PlannedRow(row.number, name, match["id"], values, changes)
-            (plan.updates if changes else plan.unchanged).append(planned)
+
+def _plan_organisation(
+    planner: _Planner, register: _Organisations, row: int, name: str, values: dict[str, Any]
+) -> None:
+    key = name_key(name)
+    ods = values.get("ods_code")
+    values["name_key"] = key
+    match = register.by_ods.get(ods) if ods else None
+    if match is None:
+        match = register.by_key.get(key)
+    if match is None:
+        if "org_type" in values:
+            planner.create(PlannedRow(row, name, None, values))
         else:
-            if "org_type" not in values:
-                _problem(
-                    plan,
-                    table,
-                    row.number,
-                    "org_type",
-                    "enter the type of this new organisation, for example “NHS trust: acute”",
-                )
-                continue
-            values["name_key"] = key
-            plan.creates.append(PlannedRow(row.number, name, None, values))
+            planner.problem(
+                row,
+                "org_type",
+                "enter the type of this new organisation, for example “NHS trust: acute”",
+            )
+        return
+    other = register.by_key.get(key)
+    if other is not None and other["id"] != match["id"]:
+        planner.problem(
+            row,
+            "name",
+            f"'{name}' is the name of another organisation in the register, "
+            f"but the ODS code {ods} belongs to {match['name']}",
+        )
+    elif planner.claim(row, match, "name", "organisation"):
+        planner.change(row, name, match, values, _ORG_FIELDS)
 
 
 # --- people ------------------------------------------------------------------------
@@ -280,102 +320,107 @@ def _existing_people() -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in db.session.execute(select(*columns))]
 
 
-def _plan_people(plan: ImportPlan, table: Table, progress: Progress | None) -> None:
-    organisations = {
-        key: (org_id, name)
-        for org_id, key, name in db.session.execute(
-            select(Organisation.id, Organisation.name_key, Organisation.name)
-        )
-    }
-    existing = _existing_people()
-    by_email = {person["email"]: person for person in existing if person["email"]}
-    by_name = {(person["organisation_id"], person["name_key"]): person for person in existing}
-    seen_emails: dict[str, int] = {}
-    seen_names: dict[tuple[str, str], int] = {}
-    claimed: dict[int, int] = {}
-    total = len(table.rows)
-    plan.rows_read = total
+@dataclass(frozen=True)
+class _People:
+    """The registers a people file is checked against."""
 
-    for index, row in enumerate(table.rows, start=1):
-        _tick(progress, index, total)
-        parsed: ParsedRow = parse_person_row(row, table)
-        for problem in parsed.problems:
-            plan.problems.append(problem)
-            plan.invalid_rows.add(row.number)
-        values = parsed.values
-        full_name = values.get("full_name")
-        organisation_name = values.pop("organisation", None)
-        email = values.get("email")
+    organisations: dict[str, tuple[int, str]]  # name_key → (id, name)
+    by_email: dict[str, dict[str, Any]]
+    by_name: dict[tuple[int, str], dict[str, Any]]  # (organisation id, name_key) → person
 
-        org_id: int | None = None
-        org_key = name_key(organisation_name) if organisation_name else None
-        if org_key is not None:
-            if org_key in organisations:
-                org_id = organisations[org_key][0]
-            else:
-                plan.missing_organisations.setdefault(org_key, organisation_name or "")
-                if not plan.create_missing_organisations:
-                    _problem(
-                        plan,
-                        table,
-                        row.number,
-                        "organisation",
-                        f"'{organisation_name}' is not in the register. Add the organisation "
-                        "first, or choose to create missing organisations",
-                    )
-        if email:
-            if email in seen_emails:
-                _problem(
-                    plan,
-                    table,
-                    row.number,
-                    "email",
-                    f"'{email}' is also on row {seen_emails[email]}",
-                )
-            else:
-                seen_emails[email] = row.number
-        if full_name and org_key is not None:
-            pair = (org_key, name_key(full_name))
-            if pair in seen_names:
-                _problem(
-                    plan,
-                    table,
-                    row.number,
-                    "full_name",
-                    f"'{full_name}' at {organisation_name} is also on row {seen_names[pair]}",
-                )
-            else:
-                seen_names[pair] = row.number
-        if row.number in plan.invalid_rows or not full_name or org_key is None:
-            continue
-
-        values["name_key"] = name_key(full_name)
-        label = f"{full_name} ({organisation_name})"
-        if org_id is None:
-            # A new organisation, so certainly a new person in it.
-            plan.creates.append(PlannedRow(row.number, label, None, values, [], org_key))
-            continue
-        values["organisation_id"] = org_id
-        match = by_email.get(email) if email else None
-        same_name = by_name.get((org_id, values["name_key"]))
-        if match is None:
-            match = same_name
-        elif same_name is not None and same_name["id"] != match["id"]:
-            _problem(
-                plan,
-                table,
-                row.number,
-                "full_name",
-                f"{organisations[org_key][1]} already has a different person called "
-                f"{same_name['full_name']}, but '{email}' belongs to {match['full_name']}",
+    @classmethod
+    def load(cls) -> _People:
+        organisations = {
+            key: (org_id, name)
+            for org_id, key, name in db.session.execute(
+                select(Organisation.id, Organisation.name_key, Organisation.name)
             )
-            continue
-        if match is None:
-            plan.creates.append(PlannedRow(row.number, label, None, values))
-        elif _claim(plan, table, claimed, row.number, match, "full_name", "person"):
-            changes = _compare(match, values, _PERSON_FIELDS)
-            planned = PlannedRow(row.number, label, match["id"], values, changes)
-            (plan.updates if changes else plan.unchanged).append(planned)
+        }
+        existing = _existing_people()
+        return cls(
+            organisations=organisations,
+            by_email={person["email"]: person for person in existing if person["email"]},
+            by_name={(p["organisation_id"], p["name_key"]): p for p in existing},
+        )
+
+
+def _plan_people(plan: ImportPlan, table: Table, progress: Progress | None) -> None:
+    register = _People.load()
+    planner = _Planner(plan, table)
+    for row, values in planner.rows(parse_person_row, progress):
+        _plan_person(planner, register, row, values)
+
+
+def _plan_person(planner: _Planner, register: _People, row: int, values: dict[str, Any]) -> None:
+    full_name = values.get("full_name")
+    organisation_name = values.pop("organisation", None)
+    org_key = name_key(organisation_name) if organisation_name else None
+    org_id = _person_organisation(planner, register, row, organisation_name, org_key)
+    email = values.get("email")
+    if email:
+        planner.once(row, "email", email, f"'{email}'")
+    if not full_name or org_key is None:
+        return
+    shown = f"'{full_name}' at {organisation_name}"
+    planner.once(row, "full_name", (org_key, name_key(full_name)), shown)
+    if not planner.is_valid(row):
+        return
+    values["name_key"] = name_key(full_name)
+    label = f"{full_name} ({organisation_name})"
+    if org_id is None:
+        # A new organisation, so certainly a new person in it.
+        planner.create(PlannedRow(row, label, None, values, [], org_key))
+        return
+    values["organisation_id"] = org_id
+    _match_person(planner, register, row, label, values, org_key)
+
+
+def _person_organisation(
+    planner: _Planner, register: _People, row: int, name: str | None, key: str | None
+) -> int | None:
+    """The id of the organisation a row names; None when there is none, or it is new."""
+    if key is None:
+        return None
+    known = register.organisations.get(key)
+    if known is not None:
+        return known[0]
+    planner.plan.missing_organisations.setdefault(key, name or "")
+    if not planner.plan.create_missing_organisations:
+        planner.problem(
+            row,
+            "organisation",
+            f"'{name}' is not in the register. Add the organisation "
+            "first, or choose to create missing organisations",
+        )
+    return None
+
+
+def _match_person(
+    planner: _Planner,
+    register: _People,
+    row: int,
+    label: str,
+    values: dict[str, Any],
+    org_key: str,
+) -> None:
+    """A new person, or the one the email (else the name in the organisation) finds."""
+    email = values.get("email")
+    match = register.by_email.get(email) if email else None
+    same_name = register.by_name.get((values["organisation_id"], values["name_key"]))
+    if match is None:
+        match = same_name
+    elif same_name is not None and same_name["id"] != match["id"]:
+        planner.problem(
+            row,
+            "full_name",
+            f"{register.organisations[org_key][1]} already has a different person called "
+            f"{same_name['full_name']}, but '{email}' belongs to {match['full_name']}",
+        )
+        return
+    if match is None:
+        planner.create(PlannedRow(row, label, None, values))
+    elif planner.claim(row, match, "full_name", "person"):
+        planner.change(row, label, match, values, _PERSON_FIELDS)
 
 
 # --- writing -----------------------------------------------------------------------
@@ -396,11 +441,21 @@ _PERSON_DEFAULTS = {
 
 
 def apply_plan(
-    plan: ImportPlan, *, skip_invalid: bool = False, progress: Progress | None = None
+    who: Who, plan: ImportPlan, *, skip_invalid: bool = False, progress: Progress | None = None
 ) -> ImportResult:
-    """Write a checked plan. Flushes only; the caller commits (or rolls back) the lot."""
+    """Write a checked plan (admins, leaders and PAs; `Actor.job()` for the CLI).
+
+    Flushes only; the caller commits (or rolls back) the lot. A record someone else
+    saved since the plan was made, clashing with it, is a `Conflict`.
+    """
+    registers.require_editor(who, f"import {plan.kind}")
     if plan.problems and not skip_invalid:
         raise ImportRefused(f"{len(plan.problems)} problems in the file; nothing was written")
+    with unit_of_work.conflict_as(REGISTER_CHANGED):
+        return _write(plan, progress)
+
+
+def _write(plan: ImportPlan, progress: Progress | None) -> ImportResult:
     now = utcnow()
     organisations_created = 0
     if plan.kind == "organisations":
@@ -482,7 +537,9 @@ def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 # --- uploaded files kept between preview and confirmation --------------------------
 
 
-def store_upload(kind: str, user: User, filename: str, content: bytes) -> ImportBatch:
+def store_upload(who: Who, kind: str, filename: str, content: bytes) -> ImportBatch:
+    """Keep an uploaded file for its uploader to preview and confirm (admins, leaders, PAs)."""
+    actor = registers.require_editor(who, f"import {kind}")
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     # Old uploads are of no further use; clearing them here needs no scheduler.
@@ -492,7 +549,7 @@ def store_upload(kind: str, user: User, filename: str, content: bytes) -> Import
     batch = ImportBatch(
         token=secrets.token_urlsafe(32),
         kind=kind,
-        uploaded_by_id=user.id,
+        uploaded_by_id=actor.require_user().id,
         filename=filename[:255],
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -503,21 +560,27 @@ def store_upload(kind: str, user: User, filename: str, content: bytes) -> Import
     return batch
 
 
-def get_upload(kind: str, token: str, user: User) -> ImportBatch | None:
-    """The user's own recent upload, or None (someone else's token is as good as none)."""
+def get_upload(who: Who, kind: str, token: str) -> ImportBatch:
+    """The actor's own recent upload of this kind; anyone else's is `NotFound`, as is a
+    token that is wrong, expired or for the other kind."""
+    actor = registers.require_editor(who, f"import {kind}")
     batch = db.session.scalar(
         select(ImportBatch).where(
             ImportBatch.token == token,
             ImportBatch.kind == kind,
-            ImportBatch.uploaded_by_id == user.id,
+            ImportBatch.uploaded_by_id == actor.user_id,
             ImportBatch.created_at >= utcnow() - BATCH_LIFETIME,
         )
     )
     if batch is None or hashlib.sha256(batch.content).hexdigest() != batch.sha256:
-        return None
+        raise NotFound("There is no such upload, or it has expired.")
     return batch
 
 
-def discard_upload(batch: ImportBatch) -> None:
+def discard_upload(who: Who, batch: ImportBatch) -> None:
+    """Forget an upload once it is imported (or has nothing to import): its uploader's."""
+    actor = as_actor(who)
+    if actor.user_id is None or batch.uploaded_by_id != actor.user_id:
+        raise NotFound("There is no such upload, or it has expired.")
     db.session.delete(batch)
     db.session.flush()

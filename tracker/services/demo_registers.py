@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import Organisation, OrganisationType, Person, ProfessionalGroup, User
 from tracker.services import organisations as organisation_service
 from tracker.services import people as people_service
+from tracker.services.actor import Actor
 
 SEED = 20240417
 
@@ -281,6 +282,7 @@ def load(users: list[User]) -> tuple[int, int]:
     pa = by_email.get(PA_EMAIL)
     leader_name = leader.display_name if leader else "Lee Leader"
 
+    system = Actor.job()  # the demo data acts for nobody in particular
     existing_orgs = {
         organisation.name_key: organisation
         for organisation in db.session.scalars(select(Organisation))
@@ -295,12 +297,13 @@ def load(users: list[User]) -> tuple[int, int]:
             else None
         )
         existing_orgs[name_key(demo.name)] = organisation_service.create(
+            system,
             organisation_service.OrganisationData(
                 name=demo.name,
                 org_type=demo.org_type.value,
                 ods_code=code,
                 website=f"https://www.{demo.slug}.example.org",
-            )
+            ),
         )
         orgs_added += 1
 
@@ -315,7 +318,10 @@ def load(users: list[User]) -> tuple[int, int]:
             continue
         if people_service.get_by_name_in(organisation.id, demo.full_name) is not None:
             continue  # someone added this person by hand; leave them be
+        if organisation.is_archived:
+            continue  # someone archived the organisation; nobody new joins it
         person = people_service.create(
+            system,
             people_service.PersonData(
                 full_name=demo.full_name,
                 organisation_id=organisation.id,
@@ -326,7 +332,7 @@ def load(users: list[User]) -> tuple[int, int]:
                 influence=demo.influence,
                 interest=demo.interest,
                 is_main_contact=demo.is_main_contact,
-            )
+            ),
         )
         known_emails.add(demo.email)
         people_added += 1
@@ -335,7 +341,9 @@ def load(users: list[User]) -> tuple[int, int]:
 
     if leader_person is not None and leader is not None:
         if leader_person.user_id is None and people_service.person_for_user(leader) is None:
-            people_service.set_linked_user(leader_person, leader.id)
+            people_service.set_linked_user(system, leader_person, leader.id)
         if pa is not None and pa not in leader_person.pas:
-            people_service.set_pas(leader_person, [*(u.id for u in leader_person.pas), pa.id])
+            people_service.set_pas(
+                system, leader_person, [*(u.id for u in leader_person.pas), pa.id]
+            )
     return orgs_added, people_added

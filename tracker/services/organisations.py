@@ -7,27 +7,17 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
-from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.errors import NotFound
 from tracker.domain.registers import name_key
+from tracker.domain.vocabulary import ORGANISATION_TYPE_LABELS
 from tracker.extensions import db
-from tracker.models import ORGANISATION_TYPE_LABELS, Organisation, Person
+from tracker.models import Organisation, Person
+from tracker.services import registers
+from tracker.services.actor import Who
 from tracker.services.paging import PER_PAGE, Page, clamp_page, count, paginate
-
-
-class RegisterError(InvalidInput):
-    """A change the register rules refuse; `field` names the form field at fault."""
-
-
-class DuplicateError(RegisterError, Conflict):
-    """The record would clash with `existing`; the message is shown with a link to it."""
-
-    def __init__(self, message: str, field: str, existing: Organisation | Person) -> None:
-        super().__init__(message, field)
-        self.existing = existing
-
-
-class HasHistoryError(RegisterError):
-    pass
+from tracker.services.registers import DuplicateError as DuplicateError
+from tracker.services.registers import HasHistoryError as HasHistoryError
+from tracker.services.registers import RegisterError as RegisterError
 
 
 @dataclass(frozen=True)
@@ -39,6 +29,17 @@ class OrganisationData:
     ods_code: str | None = None
     website: str | None = None
     notes: str | None = None
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationData:
+        """The stored values, to change some of them (an edit form, an API PATCH)."""
+        return cls(
+            name=organisation.name,
+            org_type=organisation.org_type,
+            ods_code=organisation.ods_code,
+            website=organisation.website,
+            notes=organisation.notes,
+        )
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,14 @@ def get(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 
 
+def require(organisation_id: int) -> Organisation:
+    """The organisation, or `NotFound` (a 404 on the pages and the API)."""
+    organisation = get(organisation_id)
+    if organisation is None:
+        raise NotFound("There is no organisation with this id.")
+    return organisation
+
+
 def get_by_name(name: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.name_key == name_key(name)))
 
@@ -198,20 +207,24 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
     organisation.notes = data.notes
 
 
-def create(data: OrganisationData) -> Organisation:
-    _check_unique(data)
-    organisation = Organisation(is_archived=False)
-    _apply(organisation, data)
-    db.session.add(organisation)
-    db.session.flush()
-    return organisation
+def create(who: Who, data: OrganisationData) -> Organisation:
+    """Add an organisation (admins, leaders and PAs)."""
+    return _save(who, None, data)
 
 
-def update(organisation: Organisation, data: OrganisationData) -> Organisation:
+def update(who: Who, organisation: Organisation, data: OrganisationData) -> Organisation:
+    """Change an organisation (admins, leaders and PAs)."""
+    return _save(who, organisation, data)
+
+
+def _save(who: Who, organisation: Organisation | None, data: OrganisationData) -> Organisation:
+    registers.require_editor(who, "change organisations" if organisation else "add organisations")
     _check_unique(data, exclude=organisation)
-    _apply(organisation, data)
-    db.session.flush()
-    return organisation
+    record = organisation or Organisation(is_archived=False)
+    with registers.saving():
+        _apply(record, data)
+        db.session.add(record)
+    return record
 
 
 def has_history(organisation: Organisation) -> bool:
@@ -224,24 +237,25 @@ def has_history(organisation: Organisation) -> bool:
     )
 
 
-def archive(organisation: Organisation) -> None:
-    organisation.is_archived = True
-    db.session.flush()
+def archive(who: Who, organisation: Organisation) -> None:
+    """Archive (admins and leaders): gone from lists and pickers, its history kept."""
+    registers.set_archived(who, organisation, True, "organisations")
 
 
-def restore(organisation: Organisation) -> None:
-    organisation.is_archived = False
-    db.session.flush()
+def restore(who: Who, organisation: Organisation) -> None:
+    registers.set_archived(who, organisation, False, "organisations")
 
 
-def delete(organisation: Organisation) -> None:
-    if has_history(organisation):
-        raise HasHistoryError(
-            f"{organisation.name} has people or other history, so it cannot be deleted. "
-            "Archive it instead."
-        )
-    db.session.delete(organisation)
-    db.session.flush()
+def delete(who: Who, organisation: Organisation) -> None:
+    """Delete an organisation without history (admins and leaders)."""
+    registers.delete(who, organisation, "organisations", has_history, _undeletable)
+
+
+def _undeletable(organisation: Organisation) -> str:
+    return (
+        f"{organisation.name} has people or other history, so it cannot be deleted. "
+        "Archive it instead."
+    )
 
 
 EXPORT_HEADERS = ("Name", "Type", "ODS code", "Website", "Notes", "Archived")

@@ -9,31 +9,27 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from tracker.domain.errors import NotFound
 from tracker.domain.registers import name_key
+from tracker.domain.vocabulary import PROFESSIONAL_GROUP_LABELS, Role
 from tracker.extensions import db
 from tracker.models import (
-    PROFESSIONAL_GROUP_LABELS,
     Briefing,
     BriefingRequirement,
     Decision,
     Organisation,
     Person,
-    Role,
     SurpriseReport,
     User,
     briefing_attendee,
     person_pa,
 )
-from tracker.services.organisations import DuplicateError, HasHistoryError, RegisterError
+from tracker.services import registers
+from tracker.services.actor import Who
 from tracker.services.paging import PER_PAGE, Page, clamp_page, count, paginate
-
-__all__ = [
-    "DuplicateError",
-    "HasHistoryError",
-    "PersonData",
-    "PersonFilters",
-    "RegisterError",
-]
+from tracker.services.registers import DuplicateError as DuplicateError
+from tracker.services.registers import HasHistoryError as HasHistoryError
+from tracker.services.registers import RegisterError as RegisterError
 
 
 @dataclass(frozen=True)
@@ -51,6 +47,28 @@ class PersonData:
     interest: int = 3
     is_main_contact: bool = False
     notes: str | None = None
+
+    @classmethod
+    def of(cls, person: Person) -> PersonData:
+        """The stored values, to change some of them (an edit form, an API PATCH)."""
+        return cls(
+            full_name=person.full_name,
+            organisation_id=person.organisation_id,
+            job_title=person.job_title,
+            email=person.email,
+            phone=person.phone,
+            professional_group=person.professional_group,
+            preferred_channel=person.preferred_channel,
+            influence=person.influence,
+            interest=person.interest,
+            is_main_contact=person.is_main_contact,
+            notes=person.notes,
+        )
+
+
+# Where a person works: an organisation in the register that is not archived (or, when
+# editing, the one they are already in, archived or not), as the pickers offer.
+ORGANISATION_CHOICE = "Select an organisation that exists and is not archived."
 
 
 @dataclass(frozen=True)
@@ -156,6 +174,14 @@ def get(person_id: int) -> Person | None:
     )
 
 
+def require(person_id: int) -> Person:
+    """The person, or `NotFound` (a 404 on the pages and the API)."""
+    person = get(person_id)
+    if person is None:
+        raise NotFound("There is no person with this id.")
+    return person
+
+
 def get_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
 
@@ -185,9 +211,14 @@ def _check_unique(data: PersonData, exclude: Person | None = None) -> None:
         )
 
 
+def _check_organisation(data: PersonData, person: Person | None) -> None:
+    organisation = db.session.get(Organisation, data.organisation_id)
+    current = person.organisation_id if person is not None else None
+    if organisation is None or (organisation.is_archived and organisation.id != current):
+        raise RegisterError(ORGANISATION_CHOICE, "organisation_id")
+
+
 def _apply(person: Person, data: PersonData) -> None:
-    if db.session.get(Organisation, data.organisation_id) is None:
-        raise RegisterError("Select an organisation from the list", "organisation_id")
     person.full_name = data.full_name
     person.name_key = name_key(data.full_name)
     person.organisation_id = data.organisation_id
@@ -202,20 +233,25 @@ def _apply(person: Person, data: PersonData) -> None:
     person.notes = data.notes
 
 
-def create(data: PersonData) -> Person:
-    _check_unique(data)
-    person = Person(is_archived=False)
-    _apply(person, data)
-    db.session.add(person)
-    db.session.flush()
-    return person
+def create(who: Who, data: PersonData) -> Person:
+    """Add a person (admins, leaders and PAs)."""
+    return _save(who, None, data)
 
 
-def update(person: Person, data: PersonData) -> Person:
+def update(who: Who, person: Person, data: PersonData) -> Person:
+    """Change a person's details (admins, leaders and PAs)."""
+    return _save(who, person, data)
+
+
+def _save(who: Who, person: Person | None, data: PersonData) -> Person:
+    registers.require_editor(who, "change people" if person else "add people")
+    _check_organisation(data, person)
     _check_unique(data, exclude=person)
-    _apply(person, data)
-    db.session.flush()
-    return person
+    record = person or Person(is_archived=False)
+    with registers.saving():
+        _apply(record, data)
+        db.session.add(record)
+    return record
 
 
 # --- PA delegation and user links ---------------------------------------------------
@@ -234,15 +270,17 @@ def pa_users(include: Iterable[User] = ()) -> list[User]:
     return sorted(users.values(), key=lambda user: user.display_name.lower())
 
 
-def set_pas(person: Person, user_ids: Iterable[int]) -> None:
+def set_pas(who: Who, person: Person, user_ids: Iterable[int]) -> None:
+    """Who assists this person (admins and leaders): active PA users, or ones already there."""
+    registers.require_curator(who, "change who assists whom")
     wanted = set(user_ids)
     current = {user.id for user in person.pas}
     allowed = {user.id for user in pa_users()} | current
     if wanted - allowed:
         raise RegisterError("Select PAs from the list", "pa_ids")
     users = list(db.session.scalars(select(User).where(User.id.in_(wanted)))) if wanted else []
-    person.pas = sorted(users, key=lambda user: user.display_name.lower())
-    db.session.flush()
+    with registers.saving():
+        person.pas = sorted(users, key=lambda user: user.display_name.lower())
 
 
 def linkable_users(person: Person | None = None) -> list[User]:
@@ -257,10 +295,12 @@ def linkable_users(person: Person | None = None) -> list[User]:
     return users
 
 
-def set_linked_user(person: Person, user_id: int | None) -> None:
+def set_linked_user(who: Who, person: Person, user_id: int | None) -> None:
+    """The account this person signs in with, or none (admins and leaders)."""
+    registers.require_curator(who, "change which account a person uses")
     if user_id is None:
-        person.user_id = None
-        db.session.flush()
+        with registers.saving():
+            person.user_id = None
         return
     user = db.session.get(User, user_id)
     if user is None:
@@ -274,8 +314,8 @@ def set_linked_user(person: Person, user_id: int | None) -> None:
             "user_id",
             clash,
         )
-    person.user_id = user_id
-    db.session.flush()
+    with registers.saving():
+        person.user_id = user_id
 
 
 def people_assisted_by(user: User) -> list[Person]:
@@ -324,24 +364,25 @@ def has_history(person: Person) -> bool:
     return any(db.session.scalar(select(reference)) for reference in references)
 
 
-def archive(person: Person) -> None:
-    person.is_archived = True
-    db.session.flush()
+def archive(who: Who, person: Person) -> None:
+    """Archive (admins and leaders): gone from lists and pickers, their history kept."""
+    registers.set_archived(who, person, True, "people")
 
 
-def restore(person: Person) -> None:
-    person.is_archived = False
-    db.session.flush()
+def restore(who: Who, person: Person) -> None:
+    registers.set_archived(who, person, False, "people")
 
 
-def delete(person: Person) -> None:
-    if has_history(person):
-        raise HasHistoryError(
-            f"{person.full_name} has a linked account, PAs or other history, so they cannot be "
-            "deleted. Archive them instead."
-        )
-    db.session.delete(person)
-    db.session.flush()
+def delete(who: Who, person: Person) -> None:
+    """Delete a person without history (admins and leaders)."""
+    registers.delete(who, person, "people", has_history, _undeletable)
+
+
+def _undeletable(person: Person) -> str:
+    return (
+        f"{person.full_name} has a linked account, PAs or other history, so they cannot be "
+        "deleted. Archive them instead."
+    )
 
 
 EXPORT_HEADERS = (

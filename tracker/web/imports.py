@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from tracker.domain.csv_rows import Column
+from tracker.domain.errors import InvalidInput
 from tracker.domain.register_csv import ORGANISATION_COLUMNS, PEOPLE_COLUMNS
-from tracker.extensions import db
-from tracker.models import CHANNEL_LABELS, ORGANISATION_TYPE_LABELS, PROFESSIONAL_GROUP_LABELS
+from tracker.domain.vocabulary import (
+    CHANNEL_LABELS,
+    ORGANISATION_TYPE_LABELS,
+    PROFESSIONAL_GROUP_LABELS,
+)
 from tracker.services import csv_import
+from tracker.services import registers as register_rules
+from tracker.web.actor import current_actor
 from tracker.web.forms import NhsForm
 
 PREVIEW_LIMIT = 200  # rows listed per section; the counts are always complete
@@ -57,6 +61,8 @@ class ConfirmImportForm(NhsForm):
 
 def upload(kind_name: str) -> Response | str:
     kind = KINDS[kind_name]
+    actor = current_actor()
+    register_rules.require_editor(actor, f"import {kind.name}")
     form = UploadForm()
     if form.validate_on_submit():
         storage = form.file.data
@@ -72,8 +78,7 @@ def upload(kind_name: str) -> Response | str:
             except csv_import.CsvFileError as error:
                 form.add_error("file", str(error))
             else:
-                batch = csv_import.store_upload(kind.name, current_user, filename, content)
-                db.session.commit()
+                batch = csv_import.store_upload(actor, kind.name, filename, content)
                 return redirect(url_for(f"{kind.endpoint}.import_preview", token=batch.token))
     return render_template(
         "imports/upload.html",
@@ -87,9 +92,8 @@ def upload(kind_name: str) -> Response | str:
 
 def preview(kind_name: str, token: str) -> Response | str:
     kind = KINDS[kind_name]
-    batch = csv_import.get_upload(kind.name, token, current_user)
-    if batch is None:
-        abort(404)
+    actor = current_actor()
+    batch = csv_import.get_upload(actor, kind.name, token)  # only the uploader's own
     form = ConfirmImportForm()
     create_missing = kind.name == "people" and request.values.get("create_missing") == "y"
     try:
@@ -108,22 +112,15 @@ def preview(kind_name: str, token: str) -> Response | str:
                 "Correct them in your spreadsheet and upload it again",
             )
         elif not plan.has_changes:
-            csv_import.discard_upload(batch)
-            db.session.commit()
+            csv_import.discard_upload(actor, batch)
             flash("Nothing was imported: every row already matches the register.", "info")
             return redirect(url_for(f"{kind.endpoint}.index"))
         else:
             try:
-                result = csv_import.apply_plan(plan)
-                csv_import.discard_upload(batch)
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
-                form.add_error(
-                    None,
-                    "Someone changed the register while you were importing, so nothing was "
-                    "imported. Check the preview again",
-                )
+                result = csv_import.apply_plan(actor, plan)
+                csv_import.discard_upload(actor, batch)
+            except InvalidInput as error:
+                form.add_error(None, str(error))
             else:
                 flash(_summary(kind, result), "success")
                 return redirect(url_for(f"{kind.endpoint}.index"))

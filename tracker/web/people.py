@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
-from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,33 +23,28 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain import registers as rules
-from tracker.extensions import db
-from tracker.models import (
+from tracker.domain.vocabulary import (
     CHANNEL_LABELS,
     PROFESSIONAL_GROUP_LABELS,
     Channel,
-    Person,
     ProfessionalGroup,
 )
 from tracker.services import history
 from tracker.services import organisations as organisation_service
 from tracker.services import people as service
-from tracker.web import imports
-from tracker.web.forms import NhsForm, domain_rule
-from tracker.web.listing import list_url, pagination, sort_headers
-from tracker.web.permissions import (
-    REGISTER_CURATORS,
-    REGISTER_EDITORS,
-    can_curate_registers,
-    roles_required,
-)
+from tracker.services import registers as register_rules
+from tracker.services.actor import Actor
+from tracker.web.actor import current_actor
+from tracker.web.forms import domain_rule
 from tracker.web.registers import (
-    CONCURRENT_CHANGE,
-    ConfirmForm,
-    confirm_page,
-    csv_download,
-    duplicate_error,
+    Register,
+    RegisterForm,
+    RegisterViews,
+    Wording,
 )
+
+if TYPE_CHECKING:
+    from tracker.models import Person
 
 #: How many of the latest engagements the register page shows; the rest are on
 #: the full history page (history.person).
@@ -63,7 +58,7 @@ SCORE_LABELS = {1: "1 – very low", 2: "2 – low", 3: "3 – medium", 4: "4 �
 SCORE_CHOICES = [SelectChoice(str(n), label) for n, label in SCORE_LABELS.items()]
 
 
-class PersonForm(NhsForm):
+class PersonForm(RegisterForm):
     full_name = StringField(
         "Full name",
         validators=[
@@ -194,11 +189,16 @@ def _filters() -> service.PersonFilters:
     )
 
 
-def _person_or_404(person_id: int) -> Person:
-    person = service.get(person_id)
-    if person is None:
-        abort(404)
-    return person
+def _filter_form(filters: service.PersonFilters) -> PersonFilterForm:
+    form = PersonFilterForm(request.args)
+    form.organisation.choices = [
+        SelectChoice("", "All organisations"),
+        *(
+            SelectChoice(str(o.id), o.name + (" (archived)" if o.is_archived else ""))
+            for o in organisation_service.picker(include=filters.organisation_id)
+        ),
+    ]
+    return form
 
 
 def _initial(person: Person | None, organisation_id: int | None) -> dict[str, object]:
@@ -222,8 +222,11 @@ def _initial(person: Person | None, organisation_id: int | None) -> dict[str, ob
     }
 
 
-def _build_form(person: Person | None, organisation_id: int | None = None) -> PersonForm:
-    form = PersonForm(data=_initial(person, organisation_id))
+def _build_form(person: Person | None) -> PersonForm:
+    organisation_id = request.args.get("organisation", "") if person is None else ""
+    form = PersonForm(
+        data=_initial(person, int(organisation_id) if organisation_id.isdigit() else None)
+    )
     current_org = person.organisation_id if person is not None else None
     form.organisation_id.choices = [
         SelectChoice("", "Choose an organisation"),
@@ -232,7 +235,7 @@ def _build_form(person: Person | None, organisation_id: int | None = None) -> Pe
             for o in organisation_service.picker(include=current_org)
         ),
     ]
-    if not can_curate_registers(current_user):
+    if not register_rules.may_curate(current_actor()):
         del form.user_id
         del form.pa_ids
     else:
@@ -251,84 +254,53 @@ def _build_form(person: Person | None, organisation_id: int | None = None) -> Pe
     return form
 
 
-def _save_links(form: PersonForm, person: Person) -> None:
+def _save_links(actor: Actor, form: PersonForm, person: Person) -> None:
+    """The account link and the PAs, for those whose form has them (admins and leaders)."""
     if form.user_id is not None:
         user_id = form.user_id.data
-        service.set_linked_user(person, int(user_id) if user_id else None)
-        service.set_pas(person, form.pa_ids.data or [])
+        service.set_linked_user(actor, person, int(user_id) if user_id else None)
+        service.set_pas(actor, person, form.pa_ids.data or [])
 
 
-@bp.route("/")
-@login_required
-def index() -> str:
-    filters = _filters()
-    page_number = request.args.get("page", "1")
-    page = service.search(filters, int(page_number) if page_number.isdigit() else 1)
-    filter_form = PersonFilterForm(request.args)
-    filter_form.organisation.choices = [
-        SelectChoice("", "All organisations"),
-        *(
-            SelectChoice(str(o.id), o.name + (" (archived)" if o.is_archived else ""))
-            for o in organisation_service.picker(include=filters.organisation_id)
+REGISTER = Register(
+    area="people",
+    id_arg="person_id",
+    record_arg="person",
+    service=service,
+    wording=Wording(
+        noun="person",
+        them="them",
+        they_have="they have",
+        archive=(
+            "They will no longer appear in lists or when choosing people, "
+            "but their history is kept and you can restore them at any time.",
         ),
-    ]
-    headers = sort_headers(
-        [
-            ("Name", "name"),
-            ("Job title", "job_title"),
-            ("Organisation", "organisation"),
-            ("Professional group", "group"),
-        ],
-        filters.sort,
-        filters.descending,
-    )
-    return render_template(
-        "people/index.html",
-        filter_form=filter_form,
-        filters=filters,
-        page=page,
-        headers=headers,
-        pagination_params=pagination(page),
-        export_url=list_url("people.export", page=None),
-    )
-
-
-@bp.route("/export.csv")
-@login_required
-def export() -> Response:
-    people = service.for_export(_filters())
-    return csv_download("people", service.EXPORT_HEADERS, service.export_rows(people))
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@roles_required(*REGISTER_EDITORS)
-def new() -> Response | str:
-    organisation_id = request.args.get("organisation", "")
-    form = _build_form(None, int(organisation_id) if organisation_id.isdigit() else None)
-    if form.validate_on_submit():
-        try:
-            person = service.create(form.data_for_service())
-            _save_links(form, person)
-            db.session.commit()
-        except service.DuplicateError as error:
-            db.session.rollback()
-            duplicate_error(form, error)
-        except service.RegisterError as error:
-            db.session.rollback()
-            form.add_error(error.field, str(error))
-        except IntegrityError:
-            db.session.rollback()
-            form.add_error(None, CONCURRENT_CHANGE)
-        else:
-            flash(f"{person.full_name} has been added.", "success")
-            return redirect(url_for(".show", person_id=person.id))
-    return render_template("people/form.html", form=form, person=None)
+        restore=("They will appear in lists and when choosing people again.",),
+        undeletable=(
+            "They are linked to a user account or have PAs, so deleting them would lose history.",
+            "You can archive them instead: they disappear from lists but their history is kept.",
+        ),
+        delete=("They have no history in the register. Deleting them cannot be undone.",),
+    ),
+    name_of=lambda person: person.full_name,
+    filters=_filters,
+    filter_form=_filter_form,
+    columns=[
+        ("Name", "name"),
+        ("Job title", "job_title"),
+        ("Organisation", "organisation"),
+        ("Professional group", "group"),
+    ],
+    build_form=_build_form,
+    save_more=_save_links,
+)
+RegisterViews(REGISTER).add_to(bp)
 
 
 @bp.route("/<int:person_id>")
 @login_required
 def show(person_id: int) -> str:
-    person = _person_or_404(person_id)
+    person = service.require(person_id)
     return render_template(
         "people/show.html",
         person=person,
@@ -339,131 +311,3 @@ def show(person_id: int) -> str:
         recent=history.timeline(current_user, person_id=person.id, per_page=RECENT_ENGAGEMENTS),
         can_set_cadence=history.can_set_cadence(current_user),
     )
-
-
-@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
-@roles_required(*REGISTER_EDITORS)
-def edit(person_id: int) -> Response | str:
-    person = _person_or_404(person_id)
-    form = _build_form(person)
-    if form.validate_on_submit():
-        try:
-            service.update(person, form.data_for_service())
-            _save_links(form, person)
-            db.session.commit()
-        except service.DuplicateError as error:
-            db.session.rollback()
-            duplicate_error(form, error)
-        except service.RegisterError as error:
-            db.session.rollback()
-            form.add_error(error.field, str(error))
-        except IntegrityError:
-            db.session.rollback()
-            form.add_error(None, CONCURRENT_CHANGE)
-        else:
-            flash(f"{person.full_name} has been saved.", "success")
-            return redirect(url_for(".show", person_id=person.id))
-    return render_template("people/form.html", form=form, person=person)
-
-
-@bp.route("/<int:person_id>/archive", methods=["GET", "POST"])
-@roles_required(*REGISTER_CURATORS)
-def archive(person_id: int) -> Response | str:
-    person = _person_or_404(person_id)
-    show_url = url_for(".show", person_id=person.id)
-    if person.is_archived:
-        flash(f"{person.full_name} is already archived.", "info")
-        return redirect(show_url)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.archive(person)
-        db.session.commit()
-        flash(f"{person.full_name} has been archived. You can restore them at any time.", "success")
-        return redirect(show_url)
-    return confirm_page(
-        form,
-        title=f"Archive {person.full_name}?",
-        paragraphs=[
-            "They will no longer appear in lists or when choosing people, "
-            "but their history is kept and you can restore them at any time.",
-        ],
-        button="Archive person",
-        action=url_for(".archive", person_id=person.id),
-        cancel=show_url,
-    )
-
-
-@bp.route("/<int:person_id>/restore", methods=["GET", "POST"])
-@roles_required(*REGISTER_CURATORS)
-def restore(person_id: int) -> Response | str:
-    person = _person_or_404(person_id)
-    show_url = url_for(".show", person_id=person.id)
-    if not person.is_archived:
-        flash(f"{person.full_name} is not archived.", "info")
-        return redirect(show_url)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.restore(person)
-        db.session.commit()
-        flash(f"{person.full_name} has been restored.", "success")
-        return redirect(show_url)
-    return confirm_page(
-        form,
-        title=f"Restore {person.full_name}?",
-        paragraphs=["They will appear in lists and when choosing people again."],
-        button="Restore person",
-        action=url_for(".restore", person_id=person.id),
-        cancel=show_url,
-    )
-
-
-@bp.route("/<int:person_id>/delete", methods=["GET", "POST"])
-@roles_required(*REGISTER_CURATORS)
-def delete(person_id: int) -> Response | str:
-    person = _person_or_404(person_id)
-    show_url = url_for(".show", person_id=person.id)
-    form = ConfirmForm()
-    action = url_for(".delete", person_id=person.id)
-    if service.has_history(person):
-        if form.validate_on_submit():
-            form.add_error(None, f"{person.full_name} cannot be deleted because they have history")
-        return confirm_page(
-            form,
-            title=f"{person.full_name} cannot be deleted",
-            paragraphs=[
-                "They are linked to a user account or have PAs, so deleting them would "
-                "lose history.",
-                "You can archive them instead: they disappear from lists but their history "
-                "is kept.",
-            ],
-            button=None,
-            action=action,
-            cancel=show_url,
-        )
-    if form.validate_on_submit():
-        name = person.full_name
-        service.delete(person)
-        db.session.commit()
-        flash(f"{name} has been deleted.", "success")
-        return redirect(url_for(".index"))
-    return confirm_page(
-        form,
-        title=f"Delete {person.full_name}?",
-        paragraphs=["They have no history in the register. Deleting them cannot be undone."],
-        button="Delete person",
-        action=action,
-        cancel=show_url,
-        warning=True,
-    )
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@roles_required(*REGISTER_EDITORS)
-def import_upload() -> Response | str:
-    return imports.upload("people")
-
-
-@bp.route("/import/<token>", methods=["GET", "POST"])
-@roles_required(*REGISTER_EDITORS)
-def import_preview(token: str) -> Response | str:
-    return imports.preview("people", token)

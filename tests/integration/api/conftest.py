@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Role, User, utcnow
 from tracker.services import api_tokens, people
 from tracker.services import organisations as organisation_service
+from tracker.services.actor import Actor
 
 
 @dataclass
@@ -84,22 +85,28 @@ def world(app: Flask, make_user: Callable[..., UserInfo]) -> World:
     manager = make_user(Role.MANAGER)
     viewer = make_user(Role.VIEWER)
     other_leader = make_user(Role.LEADER)
+    system = Actor.job()  # records someone set up earlier
     with app.app_context():
         icb = organisation_service.create(
-            organisation_service.OrganisationData(name="Northshire ICB", org_type="icb")
+            system, organisation_service.OrganisationData(name="Northshire ICB", org_type="icb")
         )
         council = organisation_service.create(
+            system,
             organisation_service.OrganisationData(
                 name="Northshire County Council", org_type="la_county"
-            )
+            ),
         )
-        lead = people.create(people.PersonData(full_name="Lee Leader", organisation_id=icb.id))
-        people.set_linked_user(lead, leader.id)
-        people.set_pas(lead, [pa.id])
-        other = people.create(people.PersonData(full_name="Olu Other", organisation_id=icb.id))
-        people.set_linked_user(other, other_leader.id)
+        lead = people.create(
+            system, people.PersonData(full_name="Lee Leader", organisation_id=icb.id)
+        )
+        people.set_linked_user(system, lead, leader.id)
+        people.set_pas(system, lead, [pa.id])
+        other = people.create(
+            system, people.PersonData(full_name="Olu Other", organisation_id=icb.id)
+        )
+        people.set_linked_user(system, other, other_leader.id)
         partners = [
-            people.create(people.PersonData(full_name=name, organisation_id=council.id))
+            people.create(system, people.PersonData(full_name=name, organisation_id=council.id))
             for name in ("Sam Patel", "Kim Jones")
         ]
         db.session.commit()

@@ -9,6 +9,7 @@ from tracker.domain.brief_by import brief_by_date, event_local_date
 from tracker.domain.working_days import WorkingCalendar
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role, utcnow
+from tracker.services.actor import Actor
 
 
 def test_register_decide_brief_and_read_back_outcomes(app, make_user, api_as):
@@ -57,9 +58,9 @@ def test_register_decide_brief_and_read_back_outcomes(app, make_user, api_as):
         from tracker.services import people
 
         own = people.create(
-            people.PersonData(full_name="Lee Leader", organisation_id=icb.json["id"])
+            Actor.job(), people.PersonData(full_name="Lee Leader", organisation_id=icb.json["id"])
         )
-        people.set_linked_user(own, leader.id)
+        people.set_linked_user(Actor.job(), own, leader.id)
         db.session.commit()
         own_id = own.id
 

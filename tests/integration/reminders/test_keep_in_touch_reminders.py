@@ -21,6 +21,7 @@ from tests.reminder_world import PASSWORD, UserInfoLike, World, london, outbox
 from tracker.extensions import db
 from tracker.models import KEEP_IN_TOUCH, Briefing, Person, Reminder, User
 from tracker.services import history, people, reminders
+from tracker.services.actor import Actor
 
 CADENCE = 30
 #: When Ann was added to the register (long before any of the dates below).
@@ -224,7 +225,7 @@ def _remove_cadence(world: World, ann: Person) -> None:
 
 
 def _archive(world: World, ann: Person) -> None:
-    people.archive(ann)
+    people.archive(Actor.job(), ann)
 
 
 def _disable_leader(world: World, ann: Person) -> None:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import abort
 
 from tracker.api import auth, schemas
 from tracker.api.blueprint import ApiBlueprint
 from tracker.api.pagination import LINK_HEADER, listing
+from tracker.domain.errors import InvalidInput
 from tracker.domain.localtime import local_to_utc
-from tracker.extensions import db
-from tracker.models import Decision, DecisionStatus, Sensitivity, User, utcnow
+from tracker.domain.statuses import DecisionStatus
+from tracker.domain.vocabulary import Sensitivity
 from tracker.services import decisions as service
-from tracker.services import outcomes, visibility
+from tracker.services import outcomes
+from tracker.services.actor import Actor
 from tracker.services.decisions import DecisionError, DecisionInput, PartnerInput
+
+if TYPE_CHECKING:
+    from tracker.models import Decision
 
 bp = ApiBlueprint(
     "decisions",
@@ -87,41 +91,6 @@ def present(decision: Decision, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def _visible_or_404(user: User, decision_id: int) -> Decision:
-    # The same message whether it does not exist or is hidden: existence is not revealed.
-    decision = visibility.get_visible(user, decision_id)
-    if decision is None:
-        abort(404, message="There is no decision with this id.")
-    loaded = service.load_for_page(decision.id)
-    assert loaded is not None
-    return loaded
-
-
-def _editable_or_403(user: User, decision_id: int) -> Decision:
-    decision = _visible_or_404(user, decision_id)
-    if not visibility.can_edit(user, decision):
-        abort(403, message="Only the owner, their PAs, the decision team and admins can change it.")
-    return decision
-
-
-def _invalid(field: str, message: str) -> None:
-    abort(422, message=message, fields={field: [message]})
-
-
-def _check_choices(user: User, values: dict[str, Any], current: Decision | None) -> None:
-    """Owners and team members are chosen from the same lists the web form offers."""
-    owner_id = values.get("owner_person_id")
-    changed = owner_id is not None and (current is None or owner_id != current.owner_person_id)
-    if changed and owner_id not in {person.id for person in service.owner_choices(user)}:
-        _invalid(
-            "owner_person_id", "Select an owner: a leader who uses No Surprises, or one you assist."
-        )
-    team = set(values.get("team_user_ids") or [])
-    already = {member.id for member in current.team} if current is not None else set()
-    if team - already - {member.id for member in service.team_choices()}:
-        _invalid("team_user_ids", "Select team members who are active admins, leaders or PAs.")
-
-
 def _partners(values: list[dict[str, Any]]) -> list[PartnerInput]:
     return [
         PartnerInput(
@@ -133,12 +102,13 @@ def _partners(values: list[dict[str, Any]]) -> list[PartnerInput]:
     ]
 
 
-def _add_partners(user: User, decision: Decision, partners: list[PartnerInput]) -> None:
+def _add_partners(who: Actor, decision: Decision, partners: list[PartnerInput]) -> None:
     try:
-        service.add_partners(user, decision, partners)
+        service.add_partners(who, decision, partners)
     except DecisionError as error:
-        db.session.rollback()
-        _invalid("partners", f"{error}: every person must exist and not be archived.")
+        # The API names the field it was sent in.
+        message = f"{error}: every person must exist and not be archived."
+        raise InvalidInput(message, "partners") from error
 
 
 @bp.route("")
@@ -150,7 +120,7 @@ class Decisions(MethodView):
     @bp.errors(422)
     def get(self, query: dict[str, Any]) -> Any:
         """List the decisions you may see, in id order, with their partners and outcomes."""
-        user = auth.current_user()
+        actor = auth.current_actor()
         event_from, event_to = query.get("event_from"), query.get("event_to")
         filters = service.DecisionFilters(
             q=query.get("q", ""),
@@ -162,8 +132,8 @@ class Decisions(MethodView):
             # Inclusive of the whole "to" day in London.
             event_to=local_to_utc(event_to + timedelta(days=1), time(0)) if event_to else None,
         )
-        now = utcnow()
-        page = service.page_by_id(user, filters, query["page"], query["per_page"], now)
+        now = datetime.now(UTC)
+        page = service.page_by_id(actor, filters, query["page"], query["per_page"], now)
         return listing(page, [present(decision, now) for decision in page.items])
 
     @bp.json_body(schemas.DecisionCreateSchema, example=DECISION_EXAMPLE)
@@ -179,21 +149,14 @@ class Decisions(MethodView):
         Runs the same rules as the web form: brief-by dates are computed from the lead
         time in English working days, reminders are scheduled and the audit trail written.
         """
-        user = auth.current_user()
-        if not visibility.can_create(user):
-            abort(403, message="Your role cannot log decisions.")
-        owner_id = values.get("owner_person_id") or service.default_owner_id(user)
-        if owner_id is None:
-            _invalid("owner_person_id", "Select who owns this decision.")
-        values["owner_person_id"] = owner_id
-        _check_choices(user, values, None)
-        kind = values["kind"]
+        actor = auth.current_actor()
+        service.ensure_can_create(actor)
         data = DecisionInput(
             title=values["title"],
-            kind=kind,
-            owner_person_id=owner_id,
+            kind=values["kind"],
+            owner_person_id=values.get("owner_person_id"),  # None: the actor's own
             event_at=values["event_at"],
-            lead_time=values.get("lead_time") or service.default_lead_time(kind),
+            lead_time=values.get("lead_time"),  # None: the policy for the kind
             sensitivity=values.get("sensitivity", Sensitivity.INTERNAL.value),
             status=values.get("status", DecisionStatus.PLANNED.value),
             description=values.get("description"),
@@ -201,16 +164,10 @@ class Decisions(MethodView):
             embargo_lifts_at=values.get("embargo_lifts_at"),
             team_user_ids=list(values.get("team_user_ids") or []),
         )
-        try:
-            decision = service.create_decision(user, data)
-        except DecisionError as error:
-            db.session.rollback()
-            _invalid(error.field or "body", str(error))
+        decision = service.log_decision(actor, data)
         if values.get("partners"):
-            _add_partners(user, decision, _partners(values["partners"]))
-        db.session.commit()
-        loaded = service.load_for_page(decision.id)
-        assert loaded is not None
+            _add_partners(actor, decision, _partners(values["partners"]))
+        loaded = service.load_for_page(actor, decision.id)
         return present(loaded), {"Location": url_for(".DecisionById", decision_id=decision.id)}
 
 
@@ -220,13 +177,8 @@ class DecisionById(MethodView):
     @bp.errors(404)
     def get(self, decision_id: int) -> dict[str, Any]:
         """One decision, with its partners, brief-by dates and outcomes."""
-        user = auth.current_user()
-        decision = _visible_or_404(user, decision_id)
-        if visibility.is_confidential(decision):
-            # The pre-release access register counts API reads as well as page views.
-            service.record_access(user, decision)
-            db.session.commit()
-        return present(decision)
+        # The pre-release access register counts API reads as well as page views.
+        return present(service.read_decision(auth.current_actor(), decision_id))
 
     @bp.json_body(schemas.DecisionWriteSchema, example={"event_at": "2027-03-11T10:00:00+00:00"})
     @bp.response(200, schemas.DecisionSchema)
@@ -234,31 +186,9 @@ class DecisionById(MethodView):
     def patch(self, values: dict[str, Any], decision_id: int) -> dict[str, Any]:
         """Change some fields. A new date recomputes pending brief-by dates, and partners
         already briefed get an update requirement, exactly as on the web."""
-        user = auth.current_user()
-        decision = _editable_or_403(user, decision_id)
-        _check_choices(user, values, decision)
-        current = {
-            "title": decision.title,
-            "kind": decision.kind,
-            "owner_person_id": decision.owner_person_id,
-            "event_at": decision.event_at,
-            "lead_time": decision.lead_time,
-            "sensitivity": decision.sensitivity,
-            "status": decision.status,
-            "description": decision.description,
-            "location": decision.location,
-            "embargo_lifts_at": decision.embargo_lifts_at,
-            "team_user_ids": [member.id for member in decision.team],
-        }
-        try:
-            service.update_decision(user, decision, DecisionInput(**{**current, **values}))
-        except DecisionError as error:
-            db.session.rollback()
-            _invalid(error.field or "body", str(error))
-        db.session.commit()
-        loaded = service.load_for_page(decision.id)
-        assert loaded is not None
-        return present(loaded)
+        actor = auth.current_actor()
+        service.patch_decision(actor, decision_id, values)
+        return present(service.load_for_page(actor, decision_id))
 
 
 @bp.route(f"/{ID}/partners", methods=["POST"])
@@ -271,10 +201,7 @@ class DecisionById(MethodView):
 def add_partners(values: dict[str, Any], decision_id: int) -> dict[str, Any]:
     """Add affected partners; their brief-by dates are computed. People already on the
     decision are left as they are."""
-    user = auth.current_user()
-    decision = _editable_or_403(user, decision_id)
-    _add_partners(user, decision, _partners(values["partners"]))
-    db.session.commit()
-    loaded = service.load_for_page(decision.id)
-    assert loaded is not None
-    return present(loaded)
+    actor = auth.current_actor()
+    decision = service.get_for_edit(actor, decision_id)
+    _add_partners(actor, decision, _partners(values["partners"]))
+    return present(decision)

@@ -18,13 +18,12 @@ from marshmallow.validate import Length, OneOf, Range
 from tracker.domain import registers as rules
 from tracker.domain.brief_by import MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.domain.outcomes import DecisionState, Outcome
-from tracker.models import (
+from tracker.domain.statuses import DecisionStatus, RequirementStatus
+from tracker.domain.vocabulary import (
     Channel,
     DecisionKind,
-    DecisionStatus,
     OrganisationType,
     ProfessionalGroup,
-    RequirementStatus,
     Role,
     Sensitivity,
 )

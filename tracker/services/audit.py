@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, User
+from tracker.models import AuditEvent, Decision
+from tracker.services import visibility
+from tracker.services.actor import Who, as_actor
 
 
 def _plain(value: Any) -> Any:
@@ -38,7 +40,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 def record(
     *,
-    actor: User | None,
+    actor: Who | None,
     entity_type: str,
     entity_id: int,
     action: str,
@@ -47,7 +49,7 @@ def record(
     summary: str | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
-        actor_user_id=actor.id if actor is not None else None,
+        actor_user_id=as_actor(actor).user_id,
         entity_type=entity_type,
         entity_id=entity_id,
         decision_id=decision_id,
@@ -59,11 +61,22 @@ def record(
     return event
 
 
-def history_for_decision(decision_id: int) -> list[AuditEvent]:
+def history_for_decision(who: Who, decision: Decision) -> list[AuditEvent]:
+    """A decision's history as the actor may see it, newest first.
+
+    `NotFound` if the actor may not see the decision. Entries about a briefing that also
+    covered a decision hidden from the actor are left out: such a briefing is as
+    confidential as that decision.
+    """
+    visibility.ensure_visible(who, decision)
+    hidden = visibility.hidden_briefing_ids(who)
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.decision_id == decision_id)
+            .where(
+                AuditEvent.decision_id == decision.id,
+                or_(AuditEvent.entity_type != "briefing", AuditEvent.entity_id.not_in(hidden)),
+            )
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         )
     )

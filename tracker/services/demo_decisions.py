@@ -23,7 +23,7 @@ from tracker.models import (
     Sensitivity,
     User,
 )
-from tracker.services import briefings, calendar, decisions
+from tracker.services import briefings, calendar, decisions, visibility
 from tracker.services.briefings import BriefingInput
 from tracker.services.decisions import DecisionInput, PartnerInput
 
@@ -169,7 +169,9 @@ def load(users: list[User]) -> int:
                 for p in chosen
             ],
         )
-        _brief(decision, plan, rng, pa or actor, owner, today)
+        # The PA logs briefings about the decisions they work on; the leader the rest.
+        logger = pa if pa is not None and visibility.can_edit(pa, decision) else actor
+        _brief(decision, plan, rng, logger, owner, today)
         added += 1
     db.session.flush()
     return added

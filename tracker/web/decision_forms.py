@@ -19,13 +19,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain.brief_by import LEAD_TIME_RANGE_MESSAGE, MAX_LEAD_TIME, MIN_LEAD_TIME
 from tracker.domain.localtime import local_to_utc
-from tracker.models import (
-    DECISION_KIND_LABELS,
-    DECISION_STATUS_LABELS,
-    DecisionKind,
-    DecisionStatus,
-    Sensitivity,
-)
+from tracker.domain.statuses import DecisionStatus
+from tracker.domain.vocabulary import DecisionKind, Sensitivity
 from tracker.web.fields import NhsDateField, NhsTimeField
 from tracker.web.forms import NhsForm
 
@@ -45,6 +40,45 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+# --- fields several forms share ---------------------------------------------------------
+
+
+def long_text(label: str, description: str, limit: str = "5,000") -> TextAreaField:
+    """An optional free-text answer of up to `limit` characters."""
+    maximum = int(limit.replace(",", ""))
+    return TextAreaField(
+        label,
+        description=description,
+        validators=[
+            Optional(),
+            Length(max=maximum, message=f"{label} must be {limit} characters or fewer"),
+        ],
+    )
+
+
+def reason_field() -> TextAreaField:
+    """Why a partner is affected (the partners page and a requirement's own page)."""
+    return TextAreaField(
+        "Why are they affected?",
+        validators=[
+            Optional(),
+            Length(max=1000, message="Reason must be 1,000 characters or fewer"),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+def lead_time_override_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        description="Leave blank to use the decision’s lead time.",
+        validators=[
+            Optional(),
+            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
+        ],
+    )
+
+
 class DecisionForm(NhsForm):
     title = StringField(
         "Title",
@@ -55,16 +89,11 @@ class DecisionForm(NhsForm):
     )
     kind = SelectField(
         "Kind",
-        choices=[SelectChoice(k.value, DECISION_KIND_LABELS[k]) for k in DecisionKind],
+        choices=[SelectChoice(k.value, k.label) for k in DecisionKind],
         validators=[DataRequired("Select what kind of decision this is")],
     )
-    description = TextAreaField(
-        "Description",
-        description="What is being decided or announced, and why partners need to know.",
-        validators=[
-            Optional(),
-            Length(max=5000, message="Description must be 5,000 characters or fewer"),
-        ],
+    description = long_text(
+        "Description", "What is being decided or announced, and why partners need to know."
     )
     owner_person_id = SelectField(
         "Owner", coerce=int, validators=[InputRequired("Select who owns this decision")]
@@ -98,7 +127,7 @@ class DecisionForm(NhsForm):
     embargo_time = NhsTimeField("Embargo lifts at", description="UK time, for example 09:00")
     status = SelectField(
         "Status",
-        choices=[SelectChoice(s.value, DECISION_STATUS_LABELS[s]) for s in DecisionStatus],
+        choices=[SelectChoice(s.value, s.label) for s in DecisionStatus],
         default=DecisionStatus.PLANNED.value,
         validators=[DataRequired("Select a status")],
     )
@@ -171,41 +200,13 @@ class PartnersForm(NhsForm):
     person_ids = CheckboxesField(
         "People to brief", coerce=int, validators=[DataRequired("Select at least one person")]
     )
-    reason = TextAreaField(
-        "Why are they affected?",
-        validators=[
-            Optional(),
-            Length(max=1000, message="Reason must be 1,000 characters or fewer"),
-        ],
-        render_kw={"rows": 3},
-    )
-    lead_time_override = IntegerField(
-        "Lead time for these partners (working days)",
-        description="Leave blank to use the decision’s lead time.",
-        validators=[
-            Optional(),
-            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
-        ],
-    )
+    reason = reason_field()
+    lead_time_override = lead_time_override_field("Lead time for these partners (working days)")
 
 
 class RequirementForm(NhsForm):
-    reason = TextAreaField(
-        "Why are they affected?",
-        validators=[
-            Optional(),
-            Length(max=1000, message="Reason must be 1,000 characters or fewer"),
-        ],
-        render_kw={"rows": 3},
-    )
-    lead_time_override = IntegerField(
-        "Lead time for this partner (working days)",
-        description="Leave blank to use the decision’s lead time.",
-        validators=[
-            Optional(),
-            NumberRange(MIN_LEAD_TIME, MAX_LEAD_TIME, LEAD_TIME_RANGE_MESSAGE),
-        ],
-    )
+    reason = reason_field()
+    lead_time_override = lead_time_override_field("Lead time for this partner (working days)")
 
 
 class RequirementStatusForm(NhsForm):

@@ -39,9 +39,9 @@ def is_ready(env: dict[str, str]) -> bool:
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
+    from tracker.demo.scale import BENCH_DECISION_TITLE
     from tracker.extensions import db
     from tracker.models import Decision
-    from tracker.services.demo_scale import BENCH_DECISION_TITLE
 
     app = app_for(env)
     with app.app_context():
@@ -59,10 +59,10 @@ def fixtures(env: dict[str, str]) -> dict[str, Any]:
     """Ids of the planted objects, a calendar token and an API token (made fresh)."""
     from sqlalchemy import select
 
+    from tracker.demo.scale import BENCH_DECISION_TITLE, BENCH_ORGANISATION_NAME
     from tracker.extensions import db
     from tracker.models import Decision, Organisation, User
     from tracker.services import api_tokens, calendar_feeds
-    from tracker.services.demo_scale import BENCH_DECISION_TITLE, BENCH_ORGANISATION_NAME
 
     app = app_for(env)
     with app.app_context():

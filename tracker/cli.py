@@ -1,4 +1,10 @@
-"""flask commands: users, tokens, demo data, import and export, reminders, scheduler, dev."""
+"""flask commands: users, tokens, demo data, import and export, reminders, scheduler, dev.
+
+Each command that reads or changes data is one unit of work (`unit_of_work.job()`):
+committed when the command succeeds, rolled back when it fails, so a refused command
+leaves nothing behind. The reminder sweep is the exception: it is a job of many units of
+work (one per claim), which it opens itself.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from types import FrameType
 from typing import BinaryIO
@@ -15,10 +23,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
-from tracker.extensions import db
-from tracker.models import Role
+from tracker.domain.errors import DomainError
+from tracker.domain.vocabulary import Role
 from tracker.security.passwords import MIN_PASSWORD_LENGTH
+from tracker.services import unit_of_work
 from tracker.services import users as user_service
+
+
+@contextmanager
+def _refusals_as_errors() -> Iterator[None]:
+    """What a service refuses (a taken email, a production database) ends the command
+    with its message and a non-zero exit status."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(error.message or str(error)) from None
 
 
 @click.command("create-user")
@@ -46,15 +65,11 @@ def create_user_command(email: str, display_name: str, role: str, password_stdin
         raise click.ClickException(
             f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
         )
-    try:
+    with _refusals_as_errors(), unit_of_work.job():
         user = user_service.create_user(
             email=email, display_name=display_name, role=role, password=password
         )
-    except user_service.UserError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"Created {user.role} {user.email}.")
+        click.echo(f"Created {user.role} {user.email}.")
 
 
 @click.command("create-token")
@@ -65,17 +80,14 @@ def create_token_command(email: str, name: str) -> None:
     """Create a personal access token for the API; it is printed once, never stored."""
     from tracker.services import api_tokens
 
-    user = user_service.get_by_email(email)
-    if user is None:
-        raise click.ClickException(f"There is no user with the email address {email}.")
-    if not user.is_active:
-        raise click.ClickException(f"{user.email} is disabled; their tokens would not work.")
-    try:
+    with _refusals_as_errors(), unit_of_work.job():
+        user = user_service.get_by_email(email)
+        if user is None:
+            raise click.ClickException(f"There is no user with the email address {email}.")
+        if not user.is_active:
+            raise click.ClickException(f"{user.email} is disabled; their tokens would not work.")
+        # The token acts for its user, so the user is who creates it.
         token, secret = api_tokens.create_token(user, name)
-    except api_tokens.TokenError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(
         f"Created token “{token.name}” for {user.email}. Copy it now: it is not shown again.",
         err=True,
@@ -102,28 +114,22 @@ def create_token_command(email: str, name: str) -> None:
 @with_appcontext
 def demo_data_command(force: bool, scale: str, seed: int, anchor: datetime | None) -> None:
     """Load demo users, organisations, people and decisions. Safe to re-run."""
-    from tracker.services import demo, demo_scale
+    from tracker import demo
+    from tracker.demo import scale as demo_scale
     from tracker.services.calendar import today_london
 
-    if current_app.config["ENV_NAME"] == "production" and not force:
-        raise click.ClickException(
-            "Refusing to load demo data under the production configuration. "
-            "Use --force if you really mean it."
-        )
-    summary = demo.load_demo_data(current_app.config["DEMO_PASSWORD"])
-    db.session.commit()
-    click.echo(summary)
-    if scale == "small":
-        return
-    plan = demo_scale.SCALES[scale]
-    started = time.monotonic()
-    with click.progressbar(
-        length=demo_scale.estimated_rows(plan), label=f"Generating {scale} data", show_eta=True
-    ) as bar:
-        result = demo_scale.generate(
-            scale, seed, anchor.date() if anchor else today_london(), bar.update
-        )
-        db.session.commit()
+    with _refusals_as_errors(), unit_of_work.job():
+        click.echo(demo.load_demo_data(current_app.config["DEMO_PASSWORD"], force=force))
+        if scale == "small":
+            return
+        plan = demo_scale.SCALES[scale]
+        started = time.monotonic()
+        with click.progressbar(
+            length=demo_scale.estimated_rows(plan), label=f"Generating {scale} data", show_eta=True
+        ) as bar:
+            result = demo_scale.generate(
+                scale, seed, anchor.date() if anchor else today_london(), bar.update, force=force
+            )
     click.echo(f"Added {result} in {time.monotonic() - started:.0f} s.")
 
 
@@ -142,29 +148,26 @@ def _run_import(kind: str, path: str, skip_invalid: bool, create_missing: bool) 
         table = csv_import.read_file(kind, content)
     except csv_import.CsvFileError as error:
         raise click.ClickException(f"{path}: {error} Nothing was imported.") from None
-    with click.progressbar(length=len(table.rows), label="Checking rows", file=sys.stderr) as bar:
-        plan = csv_import.plan_table(
-            kind, table, create_missing_organisations=create_missing, progress=bar.update
-        )
-    for problem in plan.problems:
-        click.echo(str(problem), err=True)
-    if plan.problems and not skip_invalid:
-        db.session.rollback()
-        rows = len(plan.invalid_rows)
-        raise click.ClickException(
-            f"{len(plan.problems)} problem(s) in {rows} row(s); nothing was imported. "
-            "Correct the file, or use --skip-invalid to import the other rows."
-        )
-    total = len(plan.creates) + len(plan.updates)
-    try:
+    with unit_of_work.job():
+        with click.progressbar(
+            length=len(table.rows), label="Checking rows", file=sys.stderr
+        ) as bar:
+            plan = csv_import.plan_table(
+                kind, table, create_missing_organisations=create_missing, progress=bar.update
+            )
+        for problem in plan.problems:
+            click.echo(str(problem), err=True)
+        if plan.problems and not skip_invalid:
+            rows = len(plan.invalid_rows)
+            raise click.ClickException(
+                f"{len(plan.problems)} problem(s) in {rows} row(s); nothing was imported. "
+                "Correct the file, or use --skip-invalid to import the other rows."
+            )
+        total = len(plan.creates) + len(plan.updates)
         with click.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
             result = csv_import.apply_plan(
                 Actor.job(), plan, skip_invalid=skip_invalid, progress=bar.update
             )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     click.echo(
         f"{kind.capitalize()}: {result.created} added, {result.updated} updated, "
         f"{result.unchanged} unchanged, {len(result.skipped)} skipped."
@@ -207,6 +210,16 @@ def import_people_command(
 @with_appcontext
 def export_command(kind: str, output: BinaryIO, include_archived: bool) -> None:
     """Export organisations or people as CSV (UTF-8 with BOM) to OUTPUT, or standard output."""
+    with unit_of_work.job():  # reads only
+        data, count = _export_data(kind, include_archived)
+    output.write(data)
+    output.flush()
+    name = getattr(output, "name", "-")
+    if name not in {"-", "<stdout>"}:
+        click.echo(f"Exported {count} {kind} to {name}.", err=True)
+
+
+def _export_data(kind: str, include_archived: bool) -> tuple[bytes, int]:
     from tracker.services import csv_export
     from tracker.services import organisations as organisation_service
     from tracker.services import people as people_service
@@ -227,11 +240,7 @@ def export_command(kind: str, output: BinaryIO, include_archived: bool) -> None:
             people_service.EXPORT_HEADERS, people_service.export_rows(people)
         )
         count = len(people)
-    output.write(data)
-    output.flush()
-    name = getattr(output, "name", "-")
-    if name not in {"-", "<stdout>"}:
-        click.echo(f"Exported {count} {kind} to {name}.", err=True)
+    return data, count
 
 
 class _AwareDateTime(click.ParamType):

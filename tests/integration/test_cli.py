@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tracker.demo.users import DEMO_USERS
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services.users import DEMO_USERS
 
 
 def test_create_user_reads_password_from_stdin(app, runner):

@@ -22,9 +22,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from tests.conftest import CSRF_RE, empty_all_tables
+from tracker import demo
+from tracker.demo import scale as demo_scale
 from tracker.extensions import db
 from tracker.models import Decision, Organisation, Person, User
-from tracker.services import api_tokens, calendar_feeds, demo, demo_scale
+from tracker.services import api_tokens, calendar_feeds
 
 SIZES = (10, 1_000)
 #: An eager load (selectinload) with nothing to load issues no statement: a timeline whose

@@ -124,7 +124,7 @@ def test_demo_data_is_idempotent_and_links_the_leader_and_pa(app, runner):
 
 
 def test_demo_people_are_deterministic():
-    from tracker.services.demo_registers import demo_people
+    from tracker.demo.registers import demo_people
 
     assert demo_people("Lee Leader") == demo_people("Lee Leader")
     emails = [person.email for person in demo_people("Lee Leader")]

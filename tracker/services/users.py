@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 
 from tracker.domain.errors import InvalidInput
@@ -174,32 +172,3 @@ def change_own_password(user: User, *, current_password: str, new_password: str)
             "Your new password must be different from your current one", field="new_password"
         )
     set_password(user, new_password)
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    email: str
-    display_name: str
-    role: Role
-
-
-DEMO_USERS = (
-    DemoUser("admin@example.org", "Alex Admin", Role.ADMIN),
-    DemoUser("leader@example.org", "Lee Leader", Role.LEADER),
-    DemoUser("pa@example.org", "Pat Assistant", Role.PA),
-    DemoUser("manager@example.org", "Morgan Manager", Role.MANAGER),
-    DemoUser("viewer@example.org", "Vic Viewer", Role.VIEWER),
-)
-
-
-def ensure_demo_users(password: str) -> list[User]:
-    """Create the demo users that do not exist yet; leave existing ones untouched."""
-    users = []
-    for demo in DEMO_USERS:
-        user = get_by_email(demo.email)
-        if user is None:
-            user = create_user(
-                email=demo.email, display_name=demo.display_name, role=demo.role, password=password
-            )
-        users.append(user)
-    return users

@@ -13,16 +13,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from tracker.domain.localtime import local_to_utc
+from tracker.domain.statuses import DecisionStatus
+from tracker.domain.vocabulary import DecisionKind, Role, Sensitivity
 from tracker.extensions import db
-from tracker.models import (
-    Decision,
-    DecisionKind,
-    DecisionStatus,
-    Person,
-    Role,
-    Sensitivity,
-    User,
-)
+from tracker.models import Decision, Person, User
 from tracker.services import briefings, calendar, decisions, visibility
 from tracker.services.briefings import BriefingInput
 from tracker.services.decisions import DecisionInput, PartnerInput
@@ -99,28 +93,44 @@ def _owners(leader_person: Person | None) -> list[Person]:
     return ([leader_person] if leader_person else []) + owners
 
 
-def load(users: list[User]) -> int:
+@dataclass(frozen=True)
+class _Cast:
+    """Who the demo decisions belong to and who they affect."""
+
+    actor: User  # who logs the decisions: the demo leader (or the admin)
+    pa: User | None  # who logs the briefings of the decisions they work on
+    leader_person: Person | None
+    owners: list[Person]
+    partners: list[Person]
+
+
+def _cast(users: list[User]) -> _Cast | None:
     by_email = {user.email: user for user in users}
     leader = by_email.get("leader@example.org")
-    pa = by_email.get("pa@example.org")
-    admin = by_email.get("admin@example.org")
-    actor = leader or admin
+    actor = leader or by_email.get("admin@example.org")
     if actor is None:
-        return 0
+        return None
     leader_person = (
         db.session.scalar(select(Person).where(Person.user_id == leader.id)) if leader else None
     )
     owners = _owners(leader_person)
     if not owners:
-        return 0
-    existing = set(db.session.scalars(select(Decision.title)))
-    partners_pool = list(
+        return None
+    partners = list(
         db.session.scalars(
             select(Person)
             .where(Person.is_archived.is_(False), Person.user_id.is_(None))
             .order_by(Person.name_key)
         )
     )
+    return _Cast(actor, by_email.get("pa@example.org"), leader_person, owners, partners)
+
+
+def load(users: list[User]) -> int:
+    cast = _cast(users)
+    if cast is None:
+        return 0
+    existing = set(db.session.scalars(select(Decision.title)))
     rng = random.Random(SEED)  # noqa: S311 (made-up demo data, not security)
     today = calendar.today_london()
     added = 0
@@ -129,40 +139,14 @@ def load(users: list[User]) -> int:
             continue
         confidential = plan.sensitivity in (Sensitivity.RESTRICTED, Sensitivity.EMBARGOED)
         owner = (
-            leader_person
-            if (confidential or index % 3 == 0) and leader_person
-            else owners[index % len(owners)]
+            cast.leader_person
+            if (confidential or index % 3 == 0) and cast.leader_person
+            else cast.owners[index % len(cast.owners)]
         )
-        event_day = today + timedelta(days=plan.days_from_today)
-        while event_day.weekday() >= 5:
-            event_day += timedelta(days=1)
-        event_at = local_to_utc(event_day, time(rng.choice((9, 10, 14, 18)), rng.choice((0, 30))))
-        kind = KINDS[index % len(KINDS)]
-        status = (
-            DecisionStatus.HELD
-            if event_at < datetime.now(event_at.tzinfo)
-            else DecisionStatus.PLANNED
-        )
-        decision = decisions.create_decision(
-            actor,
-            DecisionInput(
-                title=plan.title,
-                kind=kind.value,
-                description=f"Demo: {plan.title.lower()} for the Northshire and Wexley system.",
-                owner_person_id=owner.id,
-                event_at=event_at,
-                location=rng.choice(("Board room, County Hall", "Press release", "Online", None)),
-                sensitivity=plan.sensitivity.value,
-                embargo_lifts_at=event_at - timedelta(hours=2)
-                if plan.sensitivity is Sensitivity.EMBARGOED
-                else None,
-                status=status.value,
-                lead_time=decisions.default_lead_time(kind.value),
-            ),
-        )
-        chosen = rng.sample(partners_pool, k=min(len(partners_pool), rng.randint(2, 5)))
+        decision = _create(cast.actor, plan, KINDS[index % len(KINDS)], owner, rng, today)
+        chosen = rng.sample(cast.partners, k=min(len(cast.partners), rng.randint(2, 5)))
         decisions.add_partners(
-            actor,
+            cast.actor,
             decision,
             [
                 PartnerInput(person_id=p.id, reason="Their services or residents are affected")
@@ -170,11 +154,41 @@ def load(users: list[User]) -> int:
             ],
         )
         # The PA logs briefings about the decisions they work on; the leader the rest.
-        logger = pa if pa is not None and visibility.can_edit(pa, decision) else actor
+        pa = cast.pa
+        logger = pa if pa is not None and visibility.can_edit(pa, decision) else cast.actor
         _brief(decision, plan, rng, logger, owner, today)
         added += 1
     db.session.flush()
     return added
+
+
+def _create(
+    actor: User, plan: Plan, kind: DecisionKind, owner: Person, rng: random.Random, today: date
+) -> Decision:
+    event_day = today + timedelta(days=plan.days_from_today)
+    while event_day.weekday() >= 5:
+        event_day += timedelta(days=1)
+    event_at = local_to_utc(event_day, time(rng.choice((9, 10, 14, 18)), rng.choice((0, 30))))
+    status = (
+        DecisionStatus.HELD if event_at < datetime.now(event_at.tzinfo) else DecisionStatus.PLANNED
+    )
+    return decisions.create_decision(
+        actor,
+        DecisionInput(
+            title=plan.title,
+            kind=kind.value,
+            description=f"Demo: {plan.title.lower()} for the Northshire and Wexley system.",
+            owner_person_id=owner.id,
+            event_at=event_at,
+            location=rng.choice(("Board room, County Hall", "Press release", "Online", None)),
+            sensitivity=plan.sensitivity.value,
+            embargo_lifts_at=event_at - timedelta(hours=2)
+            if plan.sensitivity is Sensitivity.EMBARGOED
+            else None,
+            status=status.value,
+            lead_time=decisions.default_lead_time(kind.value),
+        ),
+    )
 
 
 def _brief(

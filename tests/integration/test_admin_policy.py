@@ -220,3 +220,53 @@ def test_removing_a_closure_day_asks_first(app: Flask, cast: Cast) -> None:
         ).all()
         assert sorted(actions) == ["created", "removed"]
     assert admin.client.get(f"/admin/closure-days/{closure_id}/remove").status_code == 404
+
+
+# --- the service refuses by itself, whoever calls it -------------------------------------
+
+
+@pytest.mark.parametrize("role", ["leader", "pa", "manager", "viewer"])
+def test_closure_days_are_changed_by_admins_only(app: Flask, make_user, role: str) -> None:
+    from tracker.domain.errors import Forbidden, NotFound
+    from tracker.models import User
+    from tracker.services import calendar
+
+    admin_id = make_user("admin").id
+    user_id = make_user(role).id
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        closure = calendar.add_closure_day(admin, date(2027, 12, 29), "Winter closure")
+        db.session.commit()
+        closure_id = closure.id
+        user = db.session.get(User, user_id)
+        with pytest.raises(Forbidden):
+            calendar.add_closure_day(user, date(2027, 12, 30), "Not theirs to add")
+        with pytest.raises(Forbidden):
+            calendar.get_closure_day(user, closure_id)
+        with pytest.raises(Forbidden):
+            calendar.remove_closure_day(user, closure_id)
+        db.session.rollback()
+        assert [c.day for c in calendar.closure_days()] == [date(2027, 12, 29)]
+        with pytest.raises(NotFound):
+            calendar.get_closure_day(admin, 9999)
+        assert calendar.remove_closure_day(admin, closure_id) == date(2027, 12, 29)
+        db.session.rollback()
+
+
+def test_the_working_calendar_is_kept_per_session_and_forgotten_on_change(
+    app: Flask, make_user
+) -> None:
+    from tracker.models import User
+    from tracker.services import calendar
+
+    admin_id = make_user("admin").id
+    day = date(2027, 12, 29)
+    with app.app_context():
+        first = calendar.working_calendar()
+        assert calendar.working_calendar() is first  # built once
+        assert first.is_working_day(day)
+        closure = calendar.add_closure_day(db.session.get(User, admin_id), day, "Winter")
+        assert not calendar.working_calendar().is_working_day(day)
+        db.session.rollback()  # the closure day is undone, and so is the calendar that had it
+        assert calendar.working_calendar().is_working_day(day)
+        assert closure not in db.session

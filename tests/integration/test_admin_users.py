@@ -174,3 +174,68 @@ def test_reset_password_ends_sessions_and_sets_new_password(app, admin, make_use
 
 def test_unknown_user_is_404(admin):
     assert admin.client.get("/admin/users/9999/edit").status_code == 404
+
+
+# --- the service refuses by itself, whoever calls it -------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.PA, Role.MANAGER, Role.VIEWER])
+def test_the_users_service_refuses_everyone_but_admins(app, make_user, role):
+    from tracker.domain.errors import Forbidden
+    from tracker.services import users as user_service
+
+    target = make_user(Role.VIEWER, display_name="Tess Target")
+    target_id = target.id
+    acting_id = make_user(role).id
+    with app.app_context():
+        acting = db.session.get(User, acting_id)
+        target = db.session.get(User, target_id)
+        refused = [
+            lambda: user_service.list_users(acting),
+            lambda: user_service.get_user(acting, target_id),
+            lambda: user_service.add_user(
+                acting,
+                email="new@example.org",
+                display_name="New",
+                role="admin",
+                password="a-long-enough-password",
+            ),
+            lambda: user_service.update_user(
+                acting,
+                target,
+                email=target.email,
+                display_name="Renamed",
+                role="admin",
+                is_active=True,
+            ),
+            lambda: user_service.set_active(acting, target, is_active=False),
+            lambda: user_service.reset_password(acting, target, "another-long-password"),
+        ]
+        for call in refused:
+            with pytest.raises(Forbidden):
+                call()
+        db.session.rollback()
+        target = db.session.get(User, target_id)
+        assert (target.role, target.display_name, target.is_active) == (
+            "viewer",
+            "Tess Target",
+            True,
+        )
+        assert target.session_version == 1  # no session was ended either
+        assert user_service.get_by_email("new@example.org") is None
+
+
+def test_the_users_service_serves_admins_and_says_not_found(app, make_user):
+    from tracker.domain.errors import NotFound
+    from tracker.services import users as user_service
+
+    admin_id = make_user(Role.ADMIN).id
+    target_id = make_user(Role.VIEWER).id
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        assert user_service.get_user(admin, target_id).id == target_id
+        with pytest.raises(NotFound):
+            user_service.get_user(admin, 9999)
+        user_service.set_active(admin, user_service.get_user(admin, target_id), is_active=False)
+        assert db.session.get(User, target_id).is_active is False
+        db.session.rollback()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import func, select
 
 from tracker.demo.users import DEMO_USERS
@@ -98,3 +101,17 @@ def test_demo_data_refuses_production_without_force(make_app):
     assert "--force" in result.output
     forced = prod_like.test_cli_runner().invoke(args=["demo-data", "--force"])
     assert forced.exit_code == 0, forced.output
+
+
+def test_the_demo_package_refuses_production_itself(make_app):
+    from tracker import demo
+    from tracker.demo import scale
+    from tracker.domain.errors import Forbidden
+
+    prod_like = make_app(ENV_NAME="production")
+    with prod_like.app_context():
+        with pytest.raises(Forbidden):
+            demo.load_demo_data("demo-password-1")
+        with pytest.raises(Forbidden):
+            scale.generate("system", 1, date(2027, 3, 1), lambda _n: None)
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0

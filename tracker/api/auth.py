@@ -6,13 +6,17 @@ forged cross-site request, but it cannot attach someone's bearer token.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import g, request
 from flask_smorest import abort
 
 from tracker.api.errors import AUTHENTICATE
-from tracker.models import ApiToken, User, utcnow
-from tracker.services import api_tokens, unit_of_work
+from tracker.services import api_tokens
 from tracker.services.actor import Actor, Via
+
+if TYPE_CHECKING:
+    from tracker.models import ApiToken, User
 
 _UNSET = object()
 
@@ -33,11 +37,8 @@ def current_token() -> ApiToken | None:
     secret = bearer_secret()
     token = api_tokens.authenticate(secret) if secret else None
     if token is not None:
-        now = utcnow()
-        token_id = token.id
-        if api_tokens.touch(token, now):
-            # Part of the request's unit of work, and kept even when the request fails.
-            unit_of_work.keep_on_rollback(lambda: api_tokens.touch_by_id(token_id, now))
+        # Part of the request's unit of work, and kept even when the request fails.
+        api_tokens.record_use(token)
     g.api_token = token
     return token
 

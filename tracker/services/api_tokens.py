@@ -1,4 +1,10 @@
-"""Personal access tokens: create, list, revoke, and authenticate API requests."""
+"""Personal access tokens: create, list, revoke, and authenticate API requests.
+
+A token is its owner's alone: `create_token`, `tokens_of`, `get_own` and `revoke` act
+for the actor's own tokens, and someone else's token is `NotFound` (as if it did not
+exist). Tokens act with their user's role and visibility; the API's actor is
+`Actor.of(token.user, via=Via.API, token_id=token.id)`.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.domain.errors import InvalidInput
+from tracker.domain.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.models import ApiToken, User, utcnow
-from tracker.services import audit
+from tracker.models import ApiToken, utcnow
+from tracker.services import audit, unit_of_work
+from tracker.services.actor import Who, as_actor
 
 # "nst_" (No Surprises token) makes leaked tokens easy to spot in logs and secret scanners.
 TOKEN_PREFIX = "nst_"  # noqa: S105  (a public marker, not a secret)
@@ -23,6 +30,7 @@ NAME_MAX = 100
 # last_used_at is a hint for people, not an audit log: writing it on every request would
 # turn every read into a write, so it is refreshed at most this often per token.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+NO_SUCH_TOKEN = "There is no API token with this id."  # noqa: S105  (a message, not a secret)
 
 
 class TokenError(InvalidInput):
@@ -33,8 +41,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; the secret is returned once and never stored."""
+def create_token(who: Who, name: str) -> tuple[ApiToken, str]:
+    """A new token for the actor; the secret is returned once and never stored."""
+    user = as_actor(who).require_user()
     name = " ".join((name or "").split())
     if not name:
         raise TokenError("Enter a name for the token", "name")
@@ -60,8 +69,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
-def tokens_of(user: User) -> list[ApiToken]:
-    """The user's tokens, newest first, revoked ones included (they are history)."""
+def tokens_of(who: Who) -> list[ApiToken]:
+    """The actor's tokens, newest first, revoked ones included (they are history)."""
+    user = as_actor(who).require_user()
     return list(
         db.session.scalars(
             select(ApiToken)
@@ -71,19 +81,26 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def get_own(user: User, token_id: int) -> ApiToken | None:
-    """One of the user's own tokens; someone else's token is None (the caller answers 404)."""
-    return db.session.scalar(
+def get_own(who: Who, token_id: int) -> ApiToken:
+    """One of the actor's own tokens; someone else's token is `NotFound`, like a missing one."""
+    user = as_actor(who).require_user()
+    token = db.session.scalar(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     )
+    if token is None:
+        raise NotFound(NO_SUCH_TOKEN)
+    return token
 
 
-def revoke(actor: User, token: ApiToken) -> None:
+def revoke(who: Who, token: ApiToken | int) -> ApiToken:
+    """Revoke one of the actor's own tokens (revoking it again changes nothing)."""
+    actor = as_actor(who)
+    token = get_own(actor, token if isinstance(token, int) else token.id)
     if token.revoked_at is not None:
-        return
+        return token
     token.revoked_at = utcnow()
     audit.record(
-        actor=actor,
+        actor=actor.require_user(),
         entity_type="api_token",
         entity_id=token.id,
         action="revoked",
@@ -91,6 +108,7 @@ def revoke(actor: User, token: ApiToken) -> None:
         summary=f"API token “{token.name}” revoked",
     )
     db.session.flush()
+    return token
 
 
 def authenticate(secret: str) -> ApiToken | None:
@@ -108,6 +126,18 @@ def authenticate(secret: str) -> ApiToken | None:
     if token.revoked_at is not None or not token.user.is_active:
         return None
     return token
+
+
+def record_use(token: ApiToken, now: datetime | None = None) -> None:
+    """Note that the token was used, in the request's unit of work.
+
+    The write stands even if the request fails (`unit_of_work.keep_on_rollback`): a
+    token that is used only for refused requests still shows when it was last used.
+    """
+    now = now or utcnow()
+    token_id = token.id
+    if touch(token, now):
+        unit_of_work.keep_on_rollback(lambda: touch_by_id(token_id, now))
 
 
 def touch_by_id(token_id: int, now: datetime) -> None:

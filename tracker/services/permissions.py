@@ -1,14 +1,16 @@
-"""Role rules shared by the web pages and the API, so both refuse the same things.
+"""Role rules shared by the web pages, the API and the services, so all refuse the same things.
 
 Decision visibility and editing live in `tracker.services.visibility`; these are the
-rules for the registers and for logging briefings.
+rules for the registers, for logging briefings and for the admin areas.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tracker.models import Role
+from tracker.domain.errors import Forbidden
+from tracker.domain.vocabulary import Role
+from tracker.services.actor import Actor, Who, as_actor
 
 # The registers are shared contacts. Admins and leaders do everything; PAs add and edit
 # organisations and people on their leaders' behalf (and import them), but do not archive,
@@ -42,3 +44,15 @@ def can_edit_briefing(user: Any, logged_by_user_id: int | None) -> bool:
     if has_role(user, (Role.ADMIN,)):
         return True
     return can_log_briefings(user) and logged_by_user_id == user.id
+
+
+def require_admin(who: Who, message: str) -> Actor:
+    """The actor, if they are an active admin; otherwise `Forbidden` with `message`.
+
+    For the admin areas (users, lead-time policy, closure days): the web's admin-only page
+    guard is not the only check, so the CLI or any other caller is refused too.
+    """
+    actor = as_actor(who)
+    if not actor.is_admin:
+        raise Forbidden(message)
+    return actor

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.extensions import db
-from tracker.models import REMINDER_DELIVERY_LABELS, ApiToken, ReminderDelivery
+from tracker.domain.vocabulary import REMINDER_DELIVERY_LABELS, ReminderDelivery
 from tracker.services import api_tokens
 from tracker.services import users as user_service
+from tracker.web.actor import current_actor
 from tracker.web.forms import NhsForm
 from tracker.web.registers import ConfirmForm, confirm_page
 
@@ -48,8 +48,7 @@ class ReminderDeliveryForm(NhsForm):
 def profile() -> Response | str:
     form = ReminderDeliveryForm(obj=current_user)
     if form.validate_on_submit():
-        user_service.set_reminder_delivery(current_user, form.reminder_delivery.data or "")
-        db.session.commit()
+        user_service.set_reminder_delivery(current_actor(), form.reminder_delivery.data or "")
         flash("Your reminder settings have been saved.", "success")
         return redirect(url_for(".profile"))
     return render_template("account/profile.html", form=form)
@@ -61,39 +60,29 @@ def tokens() -> Response | str:
     form = NewTokenForm()
     if form.validate_on_submit():
         try:
-            token, secret = api_tokens.create_token(current_user, form.name.data or "")
+            token, secret = api_tokens.create_token(current_actor(), form.name.data or "")
         except api_tokens.TokenError as error:
-            db.session.rollback()
             form.add_error(error.field, str(error))
         else:
-            db.session.commit()
             # Shown on this response only (pages are never cached): no redirect, so the
             # secret is not put in the session or a URL.
             return render_template("account/token_created.html", token=token, secret=secret)
     return render_template(
-        "account/tokens.html", form=form, tokens=api_tokens.tokens_of(current_user)
+        "account/tokens.html", form=form, tokens=api_tokens.tokens_of(current_actor())
     )
-
-
-def _own_or_404(token_id: int) -> ApiToken:
-    token = api_tokens.get_own(current_user, token_id)
-    if token is None:
-        abort(404)
-    return token
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(token_id: int) -> Response | str:
-    token = _own_or_404(token_id)
+    token = api_tokens.get_own(current_actor(), token_id)
     back = url_for(".tokens")
     if token.is_revoked:
         flash(f"“{token.name}” is already revoked.", "info")
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        api_tokens.revoke(current_user, token)
-        db.session.commit()
+        api_tokens.revoke(current_actor(), token)
         flash(f"“{token.name}” has been revoked. It no longer works.", "success")
         return redirect(back)
     return confirm_page(

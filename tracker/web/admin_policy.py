@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from tracker.domain.brief_by import LEAD_TIME_RANGE_MESSAGE, MAX_LEAD_TIME, MIN_LEAD_TIME
-from tracker.extensions import db
-from tracker.models import DECISION_KIND_LABELS, ClosureDay, DecisionKind, Role
+from tracker.domain.vocabulary import DECISION_KIND_LABELS, DecisionKind, Role
 from tracker.services import calendar, decisions
 from tracker.services.calendar import ClosureDayError
+from tracker.web.actor import current_actor
 from tracker.web.fields import NhsDateField
 from tracker.web.forms import NhsForm
 from tracker.web.permissions import roles_required
@@ -60,7 +60,6 @@ def lead_times() -> Response | str:
         decisions.set_lead_time_policy(
             current_user, {kind.value: form[kind.value].data for kind in DecisionKind}
         )
-        db.session.commit()
         flash(
             "The lead-time policy has been saved. It applies to decisions logged from now on.",
             "success",
@@ -75,13 +74,13 @@ def closure_days() -> Response | str:
     form = ClosureDayForm()
     if form.validate_on_submit():
         try:
-            closure = calendar.add_closure_day(current_user, form.day.data, form.reason.data or "")
+            closure = calendar.add_closure_day(
+                current_actor(), form.day.data, form.reason.data or ""
+            )
         except ClosureDayError as error:
-            db.session.rollback()
             form.add_error(error.field, str(error))
         else:
             moved = decisions.recompute_future_pending(current_user)
-            db.session.commit()
             flash(
                 f"{closure.day:%-d %B %Y} is now a closure day. {moved} brief-by date(s) moved.",
                 "success",
@@ -97,15 +96,11 @@ def closure_days() -> Response | str:
 @bp.route("/closure-days/<int:closure_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def remove_closure_day(closure_id: int) -> Response | str:
-    closure = db.session.get(ClosureDay, closure_id)
-    if closure is None:
-        abort(404)
+    closure = calendar.get_closure_day(current_actor(), closure_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        day = closure.day
-        calendar.remove_closure_day(current_user, closure)
+        day = calendar.remove_closure_day(current_actor(), closure)
         moved = decisions.recompute_future_pending(current_user)
-        db.session.commit()
         flash(f"{day:%-d %B %Y} is a working day again. {moved} brief-by date(s) moved.", "success")
         return redirect(url_for(".closure_days"))
     return render_template("admin/remove_closure_day.html", form=form, closure=closure)

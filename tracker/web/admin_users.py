@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from tracker.extensions import db
-from tracker.models import ROLE_LABELS, Role, User
+from tracker.domain.vocabulary import ROLE_LABELS, Role
 from tracker.services import users as user_service
+from tracker.web.actor import current_actor
 from tracker.web.auth import confirm_password_field, new_password_field
 from tracker.web.forms import NhsForm
 from tracker.web.permissions import roles_required
@@ -62,17 +61,10 @@ class ConfirmForm(NhsForm):
     pass
 
 
-def _user_or_404(user_id: int) -> User:
-    user = user_service.get_user(user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def index() -> str:
-    return render_template("admin/users/index.html", users=user_service.list_users())
+    return render_template("admin/users/index.html", users=user_service.list_users(current_actor()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,17 +73,16 @@ def new() -> Response | str:
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = user_service.create_user(
+            user = user_service.add_user(
+                current_actor(),
                 email=form.email.data or "",
                 display_name=form.display_name.data or "",
                 role=form.role.data or "",
                 password=form.new_password.data or "",
             )
         except user_service.UserError as error:
-            db.session.rollback()
             form.add_error(error.field, str(error))
         else:
-            db.session.commit()
             flash(f"{user.display_name} can now sign in.", "success")
             return redirect(url_for(".index"))
     return render_template("admin/users/new.html", form=form)
@@ -100,23 +91,21 @@ def new() -> Response | str:
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit(user_id: int) -> Response | str:
-    user = _user_or_404(user_id)
+    user = user_service.get_user(current_actor(), user_id)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
         try:
             user_service.update_user(
+                current_actor(),
                 user,
-                acting=current_user,
                 email=form.email.data or "",
                 display_name=form.display_name.data or "",
                 role=form.role.data or "",
                 is_active=bool(form.is_active.data),
             )
         except user_service.UserError as error:
-            db.session.rollback()
             form.add_error(error.field, str(error))
         else:
-            db.session.commit()
             flash(f"{user.display_name}'s details have been saved.", "success")
             return redirect(url_for(".index"))
     return render_template("admin/users/edit.html", form=form, user=user)
@@ -125,11 +114,10 @@ def edit(user_id: int) -> Response | str:
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def reset_password(user_id: int) -> Response | str:
-    user = _user_or_404(user_id)
+    user = user_service.get_user(current_actor(), user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user_service.set_password(user, form.new_password.data or "")
-        db.session.commit()
+        user_service.reset_password(current_actor(), user, form.new_password.data or "")
         flash(
             f"{user.display_name}'s password has been reset and their sessions ended. "
             "Tell them the new password in a secure way.",
@@ -152,16 +140,14 @@ def enable(user_id: int) -> Response | str:
 
 
 def _set_active(user_id: int, is_active: bool) -> Response | str:
-    user = _user_or_404(user_id)
+    user = user_service.get_user(current_actor(), user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            user_service.set_active(user, acting=current_user, is_active=is_active)
+            user_service.set_active(current_actor(), user, is_active=is_active)
         except user_service.UserError as error:
-            db.session.rollback()
             form.add_error(None, str(error))
         else:
-            db.session.commit()
             state = "enabled" if is_active else "disabled"
             flash(f"{user.display_name}'s account has been {state}.", "success")
             return redirect(url_for(".index"))

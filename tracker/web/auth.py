@@ -17,10 +17,11 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from tracker.extensions import db, limiter
+from tracker.extensions import limiter
 from tracker.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from tracker.security.redirects import safe_next
 from tracker.services import users as user_service
+from tracker.web.actor import current_actor
 from tracker.web.forms import NhsForm
 
 bp = Blueprint("auth", __name__)
@@ -112,12 +113,11 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            db.session.commit()
-            # A fresh session at sign-in defeats session fixation.
+            # The sign-in is recorded by the request's unit of work (it commits on the
+            # redirect). A fresh session at sign-in defeats session fixation.
             session.clear()
             login_user(user)
             return redirect(next_url)
-        db.session.rollback()
         form.add_error("email", SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form, next_url=next_url)
 
@@ -142,15 +142,13 @@ def change_password() -> Response | str:
     if form.validate_on_submit():
         try:
             user_service.change_own_password(
-                current_user,
+                current_actor(),
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
             )
         except user_service.UserError as error:
-            db.session.rollback()
             form.add_error(error.field, str(error))
         else:
-            db.session.commit()
             # The session version changed: sign this session in again, others stay out.
             login_user(current_user._get_current_object(), fresh=True)
             flash(

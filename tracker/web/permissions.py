@@ -12,7 +12,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from tracker.models import Role
+from tracker.domain.vocabulary import Role
 from tracker.services.permissions import (
     REGISTER_CURATORS,
     REGISTER_EDITORS,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import csrf_token_from
 from tracker.extensions import db
 from tracker.models import ApiToken, Role, User
@@ -79,7 +81,7 @@ def test_disabled_users_tokens_stop_working(app, client, make_user, make_token):
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     with app.app_context():
         users.set_active(
-            db.session.get(User, user.id), acting=db.session.get(User, admin.id), is_active=False
+            db.session.get(User, admin.id), db.session.get(User, user.id), is_active=False
         )
         db.session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
@@ -207,3 +209,36 @@ def test_openapi_document_is_public_and_complete(client):
                 assert "415" in codes, (method, path)
             if "{" in path:
                 assert "404" in codes, (method, path)
+
+
+def test_the_token_service_serves_only_the_owner(app, make_user, make_token):
+    from tracker.domain.errors import NotFound
+
+    owner = make_user()
+    other = make_user(Role.ADMIN)  # not even an admin may reach someone else's token
+    make_token(owner)
+    with app.app_context():
+        token = api_tokens.tokens_of(db.session.get(User, owner.id))[0]
+        someone = db.session.get(User, other.id)
+        assert api_tokens.tokens_of(someone) == []
+        with pytest.raises(NotFound):
+            api_tokens.get_own(someone, token.id)
+        with pytest.raises(NotFound):
+            api_tokens.revoke(someone, token.id)
+        with pytest.raises(NotFound):
+            api_tokens.revoke(someone, token)
+        assert token.revoked_at is None
+        with pytest.raises(NotFound):
+            api_tokens.get_own(db.session.get(User, owner.id), 9999)
+        revoked = api_tokens.revoke(db.session.get(User, owner.id), token.id)
+        assert revoked.revoked_at is not None
+        db.session.rollback()
+
+
+def test_a_token_is_created_for_the_actor_itself(app, make_user):
+    owner = make_user()
+    with app.app_context():
+        token, secret = api_tokens.create_token(db.session.get(User, owner.id), "Mine")
+        assert token.user_id == owner.id
+        assert api_tokens.authenticate(secret) is token
+        db.session.rollback()

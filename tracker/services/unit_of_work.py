@@ -92,6 +92,24 @@ def conflict_as(message: str, field: str | None = None) -> Iterator[None]:
         raise Conflict(message, field) from error
 
 
+# --- refusing commits --------------------------------------------------------------------
+
+_COMMIT_GUARDS: list[Callable[[], None]] = []
+
+
+def guard_commits(check: Callable[[], None]) -> None:
+    """Call `check` before every commit; it raises to refuse the commit (the web's: never
+    commit a request whose CSRF check failed). Registering the same check again is a no-op."""
+    if check not in _COMMIT_GUARDS:
+        _COMMIT_GUARDS.append(check)
+
+
+@event.listens_for(Session, "before_commit")
+def _run_commit_guards(_session: Session) -> None:
+    for check in _COMMIT_GUARDS:
+        check()
+
+
 # --- read-only units of work -------------------------------------------------------------
 
 

@@ -9,9 +9,31 @@ from tracker import SERVICE_NAME
 
 
 def register_web(app: Flask) -> None:
+    """Everything the web pages need: sign-in, blueprints, error pages, the request's unit
+    of work and the template helpers."""
+    from tracker.web import errors, formatting, nhs, transaction
+
+    _configure_sign_in()
+    _register_blueprints(app)
+    errors.init_app(app)
+    transaction.init_app(app)
+    nhs.init_app(app)
+    formatting.init_app(app)
+    _add_template_helpers(app)
+
+
+def _configure_sign_in() -> None:
     from tracker.extensions import login_manager
     from tracker.services import users as user_service
-    from tracker.services import visibility
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(user_service.load_for_session)
+
+
+def _register_blueprints(app: Flask) -> None:
     from tracker.web import (
         account,
         admin_home,
@@ -23,53 +45,43 @@ def register_web(app: Flask) -> None:
         briefings,
         calendar_feed,
         decisions,
-        errors,
-        formatting,
         history,
         insight,
         main,
         my_week,
-        navigation,
-        nhs,
         notifications,
         organisations,
         people,
-        permissions,
         stakeholders,
-        transaction,
     )
 
-    login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to continue."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    for module in (
+        main,
+        auth,
+        admin_home,
+        admin_users,
+        organisations,
+        people,
+        decisions,
+        briefings,
+        my_week,
+        admin_policy,
+        account,
+        api_docs,
+        notifications,
+        admin_outbox,
+        insight,
+        history,
+        stakeholders,
+        calendar_feed,
+    ):
+        app.register_blueprint(module.bp)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):  # type: ignore[no-untyped-def]
-        return user_service.load_for_session(session_id)
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin_home.bp)
-    app.register_blueprint(admin_users.bp)
-    app.register_blueprint(organisations.bp)
-    app.register_blueprint(people.bp)
-    app.register_blueprint(decisions.bp)
-    app.register_blueprint(briefings.bp)
-    app.register_blueprint(my_week.bp)
-    app.register_blueprint(admin_policy.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(api_docs.bp)
-    app.register_blueprint(notifications.bp)
-    app.register_blueprint(admin_outbox.bp)
-    app.register_blueprint(insight.bp)
-    app.register_blueprint(history.bp)
-    app.register_blueprint(stakeholders.bp)
-    app.register_blueprint(calendar_feed.bp)
-    errors.init_app(app)
-    transaction.init_app(app)
-    nhs.init_app(app)
-    formatting.init_app(app)
+def _add_template_helpers(app: Flask) -> None:
+    from tracker.services import visibility
+    from tracker.web import navigation, permissions
+
     app.jinja_env.globals.update(
         is_confidential=visibility.is_confidential,
         can_edit_registers=permissions.can_edit_registers,

@@ -13,9 +13,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -152,12 +150,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(Forbidden, handle_forbidden)
     app.register_error_handler(InvalidInput, handle_invalid_input)
-
-    if not event.contains(FlaskSession, "before_commit", refuse_commit_after_csrf_failure):
-        event.listen(FlaskSession, "before_commit", refuse_commit_after_csrf_failure)
+    unit_of_work.guard_commits(refuse_commit_after_csrf_failure)
 
 
-def refuse_commit_after_csrf_failure(_session: object) -> None:
+def refuse_commit_after_csrf_failure() -> None:
     # A view re-run by the CSRF handler must never write anything.
     if has_request_context() and g.get("csrf_error"):
         raise RuntimeError("refusing to commit a request whose CSRF check failed")

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from tracker.extensions import db, limiter
+from tracker.domain.vocabulary import Role
+from tracker.extensions import limiter
+from tracker.services import health
 from tracker.services import my_week as my_week_service
 from tracker.services import people as people_service
 
 bp = Blueprint("main", __name__)
 
+WEEK_ROLES = (Role.LEADER.value, Role.PA.value)
+
 
 @bp.route("/")
 @login_required
 def home() -> str:
-    assisted = people_service.people_assisted_by(current_user) if current_user.role == "pa" else []
-    week = my_week_service.my_week(current_user) if current_user.role in ("leader", "pa") else None
+    is_pa = current_user.role == Role.PA.value
+    assisted = people_service.people_assisted_by(current_user) if is_pa else []
+    week = my_week_service.my_week(current_user) if current_user.role in WEEK_ROLES else None
     return render_template("main/home.html", user=current_user, assisted=assisted, week=week)
 
 
@@ -31,9 +34,7 @@ def accessibility() -> str:
 @bp.route("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    # A 503 rolls the request's unit of work back, like any failed request.
+    if not health.database_reachable():
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200

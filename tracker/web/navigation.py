@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_login import current_user
+
+from tracker.domain.vocabulary import Role
+from tracker.services import health, reminders
 
 ADMIN_AREAS = ("admin_home.", "admin_users.", "admin_policy.", "admin_outbox.")
 
@@ -14,7 +18,7 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
         return []
     endpoint = endpoint or ""
     entries = [("Home", "main.home", endpoint == "main.home")]
-    if user.role in ("leader", "pa"):
+    if user.role in (Role.LEADER.value, Role.PA.value):
         entries.append(("My week", "my_week.index", endpoint == "my_week.index"))
     entries += [
         ("Decisions", "decisions.index", endpoint.startswith(("decisions.", "briefings."))),
@@ -34,18 +38,11 @@ def items(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
 
 
 def unread_notifications() -> int:
-    """The header's unread count: one indexed COUNT, for signed-in users only."""
-    from flask_login import current_user
-    from sqlalchemy.exc import SQLAlchemyError
+    """The header's unread count: one indexed COUNT, for signed-in users only.
 
-    from tracker.extensions import db
-    from tracker.services import reminders
-
+    The header must never be what breaks a page (the error page included): if the
+    database fails, it shows no count.
+    """
     if not getattr(current_user, "is_authenticated", False):
         return 0
-    try:
-        return reminders.unread_count(current_user)
-    except SQLAlchemyError:
-        # The header must never be what breaks a page (the error page included).
-        db.session.rollback()
-        return 0
+    return health.unless_database_fails(lambda: reminders.unread_count(current_user), 0)

@@ -8,6 +8,7 @@ in the spirit of govuk-frontend-wtf.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g
@@ -169,102 +170,91 @@ def _selected(field: Field) -> set[str]:
     return {str(data)}
 
 
+Params = dict[str, Any]
+
+
 def nhs_field(field: Field, **overrides: Any) -> Markup:
     """Render one WTForms field as the matching NHS.UK component."""
     if isinstance(field, HiddenField) or field.type in {"CSRFTokenField", "SubmitField"}:
         return field()
-    if isinstance(field, NhsDateField):
-        params = _common(field, label_as_legend=True)
-        # The boxes' ids are "<id>-day", "<id>-month" and "<id>-year" (the error summary
-        # links to the day); without an id they were "-day" on every date input.
-        params["id"] = field.id
-        # aria-required is not allowed on the wrapping div (only on form controls).
-        attributes = params.get("attributes", {})
-        attributes.pop("aria-required", None)
-        if not attributes:
-            params.pop("attributes", None)
-        params["namePrefix"] = field.name
-        error = field_error(field)
-        params["items"] = [
-            {
-                "name": part,
-                "value": field.parts[part],
-                "width": 4 if part == "year" else 2,
-                "error": bool(error),
-            }
-            for part in DATE_PARTS
-        ]
-        return _macro("date")(_merge(params, overrides))
-    if isinstance(field, PasswordField):
-        params = _common(field)
-        params["autocomplete"] = overrides.pop("autocomplete", "current-password")
-        return _macro("password")(_merge(params, overrides))
-    if isinstance(field, TextAreaField):
-        params = _common(field)
-        params["value"] = _raw_value(field)
-        # rows given as a render_kw is the macro's own parameter, not a second attribute.
-        attributes = params.get("attributes", {})
-        params["rows"] = attributes.pop("rows", 5)
-        if not attributes:
-            params.pop("attributes", None)
-        return _macro("textarea")(_merge(params, overrides))
-    if isinstance(field, BooleanField):
-        params = _as_group(_common(field, label_as_legend=False))
-        params.pop("label", None)
-        params["idPrefix"] = field.id
-        params["items"] = [
-            {
-                "value": "y",
-                "text": field.label.text,
-                "checked": bool(field.data),
-                "id": field.id,
-                "hint": params.pop("hint", None),
-            }
-        ]
-        return _macro("checkboxes")(_merge(params, overrides))
-    if isinstance(field, SelectMultipleField) and isinstance(
-        field.widget, ListWidget | CheckboxInput
-    ):
-        return _checkboxes(field, overrides)
-    if isinstance(field, RadioField):
-        params = _as_group(_common(field, label_as_legend=True))
-        params["idPrefix"] = field.id
-        selected = _selected(field)
-        params["items"] = [
-            {"value": value, "text": label, "checked": value in selected}
-            for value, label in _choices(field)
-        ]
-        return _macro("radios")(_merge(params, overrides))
-    if isinstance(field, SelectField | SelectMultipleField):
-        params = _common(field)
-        selected = _selected(field)
-        params["items"] = [
-            {"value": value, "text": label, "selected": value in selected}
-            for value, label in _choices(field)
-        ]
-        if isinstance(field, SelectMultipleField):
-            params.setdefault("attributes", {})["multiple"] = True
-        return _macro("select")(_merge(params, overrides))
-    if isinstance(field, FileField | MultipleFileField):
-        # The browser's own file input, labelled like any other. nhsuk-frontend's scripted
-        # file upload hides it behind a button whose accessible name does not contain its
-        # visible text (axe label-content-name-mismatch) and leaves the input unlabelled.
-        params = _common(field)
-        params["type"] = "file"
-        params["classes"] = " ".join(filter(None, ["app-file-input", params.get("classes")]))
-        if isinstance(field, MultipleFileField):
-            params.setdefault("attributes", {})["multiple"] = True
-        return _macro("input")(_merge(params, overrides))
+    for matches, build in _COMPONENTS:
+        if matches(field):
+            macro, params = build(field, overrides)
+            break
+    else:
+        macro, params = _text_input(field, overrides)
+    return _macro(macro)(_merge(params, overrides))
+
+
+def _without_attribute(params: Params, name: str) -> Any:
+    """Take one attribute out of the params (dropping the attributes if none are left)."""
+    attributes = params.get("attributes", {})
+    value = attributes.pop(name, None)
+    if not attributes:
+        params.pop("attributes", None)
+    return value
+
+
+def _date_input(field: NhsDateField, _overrides: Params) -> tuple[str, Params]:
+    params = _common(field, label_as_legend=True)
+    # The boxes' ids are "<id>-day", "<id>-month" and "<id>-year" (the error summary
+    # links to the day); without an id they were "-day" on every date input.
+    params["id"] = field.id
+    # aria-required is not allowed on the wrapping div (only on form controls).
+    _without_attribute(params, "aria-required")
+    params["namePrefix"] = field.name
+    error = field_error(field)
+    params["items"] = [
+        {
+            "name": part,
+            "value": field.parts[part],
+            "width": 4 if part == "year" else 2,
+            "error": bool(error),
+        }
+        for part in DATE_PARTS
+    ]
+    return "date", params
+
+
+def _password_input(field: Field, overrides: Params) -> tuple[str, Params]:
     params = _common(field)
-    params["type"] = _input_type(field)
+    params["autocomplete"] = overrides.pop("autocomplete", "current-password")
+    return "password", params
+
+
+def _textarea(field: Field, _overrides: Params) -> tuple[str, Params]:
+    params = _common(field)
     params["value"] = _raw_value(field)
-    if isinstance(field, IntegerField | DecimalField):
-        params["inputmode"] = "numeric"
-        params.setdefault("width", 4)
-    return _macro("input")(_merge(params, overrides))
+    # rows given as a render_kw is the macro's own parameter, not a second attribute.
+    rows = _without_attribute(params, "rows")
+    params["rows"] = 5 if rows is None else rows
+    return "textarea", params
 
 
-def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup:
+def _single_checkbox(field: Field, _overrides: Params) -> tuple[str, Params]:
+    params = _as_group(_common(field, label_as_legend=False))
+    params.pop("label", None)
+    params["idPrefix"] = field.id
+    params["items"] = [
+        {
+            "value": "y",
+            "text": field.label.text,
+            "checked": bool(field.data),
+            "id": field.id,
+            "hint": params.pop("hint", None),
+        }
+    ]
+    return "checkboxes", params
+
+
+def _is_checkbox_list(field: Field) -> bool:
+    return isinstance(field, SelectMultipleField) and isinstance(
+        field.widget, ListWidget | CheckboxInput
+    )
+
+
+def _choice_group(field: Field, macro: str) -> tuple[str, Params]:
+    """Radios, or a list of checkboxes: one item per choice, the chosen ones checked."""
     params = _as_group(_common(field, label_as_legend=True))
     params["idPrefix"] = field.id
     selected = _selected(field)
@@ -272,7 +262,57 @@ def _checkboxes(field: SelectMultipleField, overrides: dict[str, Any]) -> Markup
         {"value": value, "text": label, "checked": value in selected}
         for value, label in _choices(field)
     ]
-    return _macro("checkboxes")(_merge(params, overrides))
+    return macro, params
+
+
+def _select(field: Field, _overrides: Params) -> tuple[str, Params]:
+    params = _common(field)
+    selected = _selected(field)
+    params["items"] = [
+        {"value": value, "text": label, "selected": value in selected}
+        for value, label in _choices(field)
+    ]
+    if isinstance(field, SelectMultipleField):
+        params.setdefault("attributes", {})["multiple"] = True
+    return "select", params
+
+
+def _file_input(field: Field, _overrides: Params) -> tuple[str, Params]:
+    # The browser's own file input, labelled like any other. nhsuk-frontend's scripted
+    # file upload hides it behind a button whose accessible name does not contain its
+    # visible text (axe label-content-name-mismatch) and leaves the input unlabelled.
+    params = _common(field)
+    params["type"] = "file"
+    params["classes"] = " ".join(filter(None, ["app-file-input", params.get("classes")]))
+    if isinstance(field, MultipleFileField):
+        params.setdefault("attributes", {})["multiple"] = True
+    return "input", params
+
+
+def _text_input(field: Field, _overrides: Params) -> tuple[str, Params]:
+    params = _common(field)
+    params["type"] = _input_type(field)
+    params["value"] = _raw_value(field)
+    if isinstance(field, IntegerField | DecimalField):
+        params["inputmode"] = "numeric"
+        params.setdefault("width", 4)
+    return "input", params
+
+
+# Which component renders a field: the first that matches (order matters: a RadioField is
+# a SelectField, a list of checkboxes a SelectMultipleField); anything else is a text input.
+_COMPONENTS: tuple[
+    tuple[Callable[[Field], bool], Callable[[Any, Params], tuple[str, Params]]], ...
+] = (
+    (lambda field: isinstance(field, NhsDateField), _date_input),
+    (lambda field: isinstance(field, PasswordField), _password_input),
+    (lambda field: isinstance(field, TextAreaField), _textarea),
+    (lambda field: isinstance(field, BooleanField), _single_checkbox),
+    (_is_checkbox_list, lambda field, _overrides: _choice_group(field, "checkboxes")),
+    (lambda field: isinstance(field, RadioField), lambda field, _o: _choice_group(field, "radios")),
+    (lambda field: isinstance(field, SelectField | SelectMultipleField), _select),
+    (lambda field: isinstance(field, FileField | MultipleFileField), _file_input),
+)
 
 
 def _summary_item(message: str, href: str | None) -> dict[str, Any]:

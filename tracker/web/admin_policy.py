@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -58,7 +57,7 @@ def lead_times() -> Response | str:
     form = _lead_time_form_class()(data=decisions.lead_time_policy())
     if form.validate_on_submit():
         decisions.set_lead_time_policy(
-            current_user, {kind.value: form[kind.value].data for kind in DecisionKind}
+            current_actor(), {kind.value: form[kind.value].data for kind in DecisionKind}
         )
         flash(
             "The lead-time policy has been saved. It applies to decisions logged from now on.",
@@ -80,7 +79,7 @@ def closure_days() -> Response | str:
         except ClosureDayError as error:
             form.add_error(error.field, str(error))
         else:
-            moved = decisions.recompute_future_pending(current_user)
+            moved = decisions.recompute_future_pending(current_actor())
             flash(
                 f"{closure.day:%-d %B %Y} is now a closure day. {moved} brief-by date(s) moved.",
                 "success",
@@ -100,7 +99,7 @@ def remove_closure_day(closure_id: int) -> Response | str:
     form = ConfirmForm()
     if form.validate_on_submit():
         day = calendar.remove_closure_day(current_actor(), closure)
-        moved = decisions.recompute_future_pending(current_user)
+        moved = decisions.recompute_future_pending(current_actor())
         flash(f"{day:%-d %B %Y} is a working day again. {moved} brief-by date(s) moved.", "success")
         return redirect(url_for(".closure_days"))
     return render_template("admin/remove_closure_day.html", form=form, closure=closure)

@@ -11,6 +11,7 @@ from tracker.extensions import limiter
 from tracker.services import health
 from tracker.services import my_week as my_week_service
 from tracker.services import people as people_service
+from tracker.web.actor import current_actor
 
 bp = Blueprint("main", __name__)
 
@@ -22,7 +23,7 @@ WEEK_ROLES = (Role.LEADER.value, Role.PA.value)
 def home() -> str:
     is_pa = current_user.role == Role.PA.value
     assisted = people_service.people_assisted_by(current_user) if is_pa else []
-    week = my_week_service.my_week(current_user) if current_user.role in WEEK_ROLES else None
+    week = my_week_service.my_week(current_actor()) if current_user.role in WEEK_ROLES else None
     return render_template("main/home.html", user=current_user, assisted=assisted, week=week)
 
 

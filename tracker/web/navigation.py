@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker.domain.vocabulary import Role
 from tracker.services import health, reminders
+from tracker.web.actor import current_actor
 
 ADMIN_AREAS = ("admin_home.", "admin_users.", "admin_policy.", "admin_outbox.")
 
@@ -45,4 +46,4 @@ def unread_notifications() -> int:
     """
     if not getattr(current_user, "is_authenticated", False):
         return 0
-    return health.unless_database_fails(lambda: reminders.unread_count(current_user), 0)
+    return health.unless_database_fails(lambda: reminders.unread_count(current_actor()), 0)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import csrf_token_from
 from tracker.extensions import db
-from tracker.models import ApiToken, Role, User
+from tracker.models import ApiToken, Organisation, Role, User
 from tracker.services import api_tokens, users
 
 
@@ -116,6 +116,20 @@ def test_last_used_is_written_at_most_once_a_minute(app, client, make_user, make
         assert api_tokens.touch(token, first + timedelta(seconds=61)) is True
         db.session.commit()
     assert _token_row(app, secret).last_used_at == first + timedelta(seconds=61)
+
+
+def test_last_used_is_kept_when_the_request_fails(app, client, make_user, make_token):
+    # The token's use is part of the request's unit of work, yet a failed request (rolled
+    # back) still records it: a token used only for refused requests shows its last use.
+    secret = make_token(make_user(Role.VIEWER))
+    headers = {"Authorization": f"Bearer {secret}"}
+    refused = client.post(
+        "/api/v1/organisations", headers=headers, json={"name": "X", "org_type": "icb"}
+    )
+    assert refused.status_code == 403
+    assert _token_row(app, secret).last_used_at is not None
+    with app.app_context():
+        assert db.session.query(Organisation).filter_by(name="X").count() == 0
 
 
 def test_create_token_command_prints_the_token_once(app, runner, make_user):

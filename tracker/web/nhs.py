@@ -265,7 +265,7 @@ def _choice_group(field: Field, macro: str) -> tuple[str, Params]:
     return macro, params
 
 
-def _select(field: Field, _overrides: Params) -> tuple[str, Params]:
+def _select_menu(field: Field, _overrides: Params) -> tuple[str, Params]:
     params = _common(field)
     selected = _selected(field)
     params["items"] = [
@@ -310,7 +310,7 @@ _COMPONENTS: tuple[
     (lambda field: isinstance(field, BooleanField), _single_checkbox),
     (_is_checkbox_list, lambda field, _overrides: _choice_group(field, "checkboxes")),
     (lambda field: isinstance(field, RadioField), lambda field, _o: _choice_group(field, "radios")),
-    (lambda field: isinstance(field, SelectField | SelectMultipleField), _select),
+    (lambda field: isinstance(field, SelectField | SelectMultipleField), _select_menu),
     (lambda field: isinstance(field, FileField | MultipleFileField), _file_input),
 )
 

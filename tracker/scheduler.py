@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from datetime import datetime
 from types import FrameType
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -64,17 +66,31 @@ def build_scheduler(
 def run(app: Flask, interval_seconds: int = 60) -> None:
     """Block until SIGINT or SIGTERM, then let a running sweep finish and stop."""
     scheduler, executor = build_scheduler(app, interval_seconds)
+    stopping = threading.Event()
+
+    def stop_if_asked(_event: object = None) -> None:
+        if stopping.is_set() and scheduler.running:
+            # wait=False: called on the main thread, which is the scheduler's own loop; the
+            # running sweep's thread is joined below.
+            scheduler.shutdown(wait=False)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("Scheduler stopping (%s)", signal.Signals(signum).name)
-        # wait=False: called from the signal handler on the main thread, which is the
-        # scheduler's own loop; the running sweep's thread is joined below.
-        scheduler.shutdown(wait=False)
+        stopping.set()
+        # A signal before the scheduler runs is acted on as soon as it has started.
+        stop_if_asked()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    log.info("Scheduler started: reminder sweep every %s seconds", interval_seconds)
-    scheduler.start()
+    scheduler.add_listener(stop_if_asked, EVENT_SCHEDULER_STARTED)
+    scheduler.add_listener(
+        lambda _event: log.info(
+            "Scheduler started: reminder sweep every %s seconds", interval_seconds
+        ),
+        EVENT_SCHEDULER_STARTED,
+    )
+    if not stopping.is_set():
+        scheduler.start()
     # The worker thread may still be in a sweep; let it finish its batch and commit.
     executor.shutdown(wait=True)
     log.info("Scheduler stopped")

@@ -42,54 +42,66 @@ def _placeholder_world(app: Flask) -> World:
     return World(app=app, users={}, target_user_id=1)
 
 
+def _rule_problems(rule) -> list[str]:
+    """What is wrong between one route and its RouteCase."""
+    methods = set(rule.methods or ()) - IGNORED_METHODS
+    case = CASES_BY_ENDPOINT.get(rule.endpoint)
+    if case is None:
+        return [
+            f"route {rule.rule} (endpoint {rule.endpoint!r}, {sorted(methods)}) has no "
+            "RouteCase in tests/security/route_matrix.py: add one saying who may use it"
+        ]
+    problems = []
+    if unsupported := methods - SUPPORTED_METHODS:
+        problems.append(
+            f"{rule.endpoint}: the matrix only knows GET, POST and PATCH, "
+            f"extend it for {sorted(unsupported)}"
+        )
+    is_api = rule.rule.startswith(API_PREFIX + "/")
+    if is_api != (case.auth == "bearer"):
+        problems.append(
+            f"{rule.endpoint}: routes under {API_PREFIX} (and only those) are bearer routes"
+        )
+    for method, declared in (("GET", case.get), ("POST", case.post), ("PATCH", case.patch)):
+        if (method in methods) != (declared is not None):
+            problems.append(
+                f"{rule.endpoint}: the route {'accepts' if method in methods else 'refuses'} "
+                f"{method} but its RouteCase {'omits' if declared is None else 'declares'} it"
+            )
+    return problems
+
+
+def _case_problems(app: Flask, case: RouteCase, adapter) -> list[str]:
+    """What is wrong with one RouteCase: roles it leaves out, a url that routes elsewhere."""
+    problems = []
+    for name, declared in (("get", case.get), ("post", case.post), ("patch", case.patch)):
+        if declared is not None and set(declared) != set(ROLES):
+            problems.append(f"{case.endpoint}.{name} must give a status for {ROLES}")
+    url = case.url(_placeholder_world(app))
+    method = "GET" if case.get is not None else "POST"
+    try:
+        matched, _ = adapter.match(url.split("?")[0], method=method)
+    except HTTPException as error:
+        problems.append(f"{case.endpoint}: its url {url} does not route ({error})")
+    else:
+        if matched != case.endpoint:
+            problems.append(f"{case.endpoint}: its url {url} routes to {matched}")
+    return problems
+
+
 def test_every_route_is_in_the_matrix(app):
-    problems: list[str] = []
-    endpoints: set[str] = set()
     adapter = app.url_map.bind("localhost")
-    for rule in app.url_map.iter_rules():
-        endpoints.add(rule.endpoint)
-        if rule.endpoint in EXCLUDED:
-            continue
-        methods = set(rule.methods or ()) - IGNORED_METHODS
-        case = CASES_BY_ENDPOINT.get(rule.endpoint)
-        if case is None:
-            problems.append(
-                f"route {rule.rule} (endpoint {rule.endpoint!r}, {sorted(methods)}) has no "
-                "RouteCase in tests/security/route_matrix.py: add one saying who may use it"
-            )
-            continue
-        if unsupported := methods - SUPPORTED_METHODS:
-            problems.append(
-                f"{rule.endpoint}: the matrix only knows GET, POST and PATCH, "
-                f"extend it for {sorted(unsupported)}"
-            )
-        is_api = rule.rule.startswith(API_PREFIX + "/")
-        if is_api != (case.auth == "bearer"):
-            problems.append(
-                f"{rule.endpoint}: routes under {API_PREFIX} (and only those) are bearer routes"
-            )
-        for method, declared in (("GET", case.get), ("POST", case.post), ("PATCH", case.patch)):
-            if (method in methods) != (declared is not None):
-                problems.append(
-                    f"{rule.endpoint}: the route {'accepts' if method in methods else 'refuses'} "
-                    f"{method} but its RouteCase {'omits' if declared is None else 'declares'} it"
-                )
+    rules = list(app.url_map.iter_rules())
+    endpoints = {rule.endpoint for rule in rules}
+    problems: list[str] = []
+    for rule in rules:
+        if rule.endpoint not in EXCLUDED:
+            problems.extend(_rule_problems(rule))
     for case in ROUTES:
         if case.endpoint not in endpoints:
             problems.append(f"RouteCase {case.endpoint!r} matches no route: remove or rename it")
-            continue
-        for name, declared in (("get", case.get), ("post", case.post), ("patch", case.patch)):
-            if declared is not None and set(declared) != set(ROLES):
-                problems.append(f"{case.endpoint}.{name} must give a status for {ROLES}")
-        url = case.url(_placeholder_world(app))
-        method = "GET" if case.get is not None else "POST"
-        try:
-            matched, _ = adapter.match(url.split("?")[0], method=method)
-        except HTTPException as error:
-            problems.append(f"{case.endpoint}: its url {url} does not route ({error})")
         else:
-            if matched != case.endpoint:
-                problems.append(f"{case.endpoint}: its url {url} routes to {matched}")
+            problems.extend(_case_problems(app, case, adapter))
     problems.extend(
         f"EXCLUDED endpoint {name!r} no longer exists" for name in EXCLUDED if name not in endpoints
     )

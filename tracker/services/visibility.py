@@ -254,7 +254,7 @@ def ensure_visible(who: Who | None, decision: Decision) -> None:
 # --- briefings: as confidential as the decisions they covered ---------------------------
 
 
-def hidden_decision_ids(who: Who, now: datetime | None = None) -> Select[tuple[int]]:
+def hidden_decision_ids(who: Who, now: datetime | None = None) -> Select[int]:
     """Ids of confidential decisions the actor may not see.
 
     Only restricted and embargoed decisions can be hidden: start from those (an index on
@@ -272,7 +272,7 @@ def hidden_decision_ids(who: Who, now: datetime | None = None) -> Select[tuple[i
     )
 
 
-def hidden_briefing_ids(who: Who, now: datetime | None = None) -> Select[tuple[int]]:
+def hidden_briefing_ids(who: Who, now: datetime | None = None) -> Select[int]:
     """Ids of briefings about a decision the actor may not see."""
     return (
         select(briefing_decision.c.briefing_id)

@@ -11,6 +11,9 @@ from tracker.domain.labelled import LabelledEnum, labels
 
 
 class Role(LabelledEnum):
+    """What a user may do: admins manage, leaders and PAs log and brief, managers
+    review compliance, viewers read."""
+
     ADMIN = "admin", "Admin"
     LEADER = "leader", "Leader"
     PA = "pa", "PA (executive assistant)"
@@ -26,6 +29,8 @@ class ReminderDelivery(LabelledEnum):
 
 
 class DecisionKind(LabelledEnum):
+    """What is coming: each kind has its own default lead time (the admin's policy)."""
+
     ANNOUNCEMENT = "announcement", "Announcement"
     MEETING = "meeting", "Board or committee meeting"
     DECISION = "decision", "Decision"
@@ -36,6 +41,9 @@ class DecisionKind(LabelledEnum):
 
 
 class Sensitivity(LabelledEnum):
+    """Who may see a decision: everyone, the systems it involves, or only its circle
+    (until an embargo lifts). The rule itself is `tracker.domain.visibility`."""
+
     PUBLIC = "public", "Public"
     INTERNAL = "internal", "Internal"
     RESTRICTED = "restricted", "Restricted"
@@ -43,6 +51,11 @@ class Sensitivity(LabelledEnum):
 
 
 class OrganisationType(LabelledEnum):
+    """The kinds of partner body in an integrated care system.
+
+    NHS trusts and local authorities come in several kinds because partners brief them
+    differently (a county council is not a district council)."""
+
     ICB = "icb", "Integrated care board"
     TRUST_ACUTE = "trust_acute", "NHS trust: acute"
     TRUST_MENTAL_HEALTH = "trust_mental_health", "NHS trust: mental health"
@@ -61,7 +74,14 @@ class OrganisationType(LabelledEnum):
     OTHER = "other", "Other"
 
 
+#: The import's column of organisation types matches these labels (and the codes).
+ORGANISATION_TYPE_LABELS = labels(OrganisationType)
+
+
 class ProfessionalGroup(LabelledEnum):
+    """A person's professional group: the registers filter by it, and the stakeholder
+    map and reports group people by it."""
+
     CLINICAL = "clinical", "Clinical"
     NURSING = "nursing", "Nursing"
     FINANCE = "finance", "Finance"
@@ -86,6 +106,10 @@ class Channel(LabelledEnum):
 
 
 class ReminderStatus(LabelledEnum):
+    """Where a reminder is in the outbox: waiting, claimed by a sweep, sent, failed after
+    its attempts, cancelled as no longer owed, or left for an admin to check (see
+    `tracker.models.reminder`)."""
+
     PENDING = "pending", "Waiting to send"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
@@ -98,6 +122,5 @@ ROLE_LABELS = labels(Role)
 REMINDER_DELIVERY_LABELS = labels(ReminderDelivery)
 DECISION_KIND_LABELS = labels(DecisionKind)
 SENSITIVITY_LABELS = labels(Sensitivity)
-ORGANISATION_TYPE_LABELS = labels(OrganisationType)
 PROFESSIONAL_GROUP_LABELS = labels(ProfessionalGroup)
 CHANNEL_LABELS = labels(Channel)
